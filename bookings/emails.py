@@ -1,0 +1,94 @@
+"""Every booking email: subject, text and HTML templates, built by one helper."""
+
+import io
+
+import icalendar
+import segno
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .links import seller_invite_path
+from .models import Booking, BookingEvent, BookingStatus
+
+
+def send_templated_email(*, template: str, to: list[str], context: dict, language: str, attachments=()) -> None:
+    """Render emails/<template>-subject.txt, -body.txt and -body.html in `language` and send them."""
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+        text = render_to_string(f"emails/{template}-body.txt", context)
+        html = render_to_string(f"emails/{template}-body.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
+
+
+def booking_ics(booking: Booking) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Safe Exchange//safe-exchange//EN")
+    calendar.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", f"{booking.reference}@safe-exchange")
+    event.add("dtstamp", booking.updated_at)
+    event.add("dtstart", booking.starts_at)
+    event.add("dtend", booking.ends_at)
+    event.add("summary", f"Safe Exchange {booking.reference}: {booking.item_title}")
+    event.add("location", f"{booking.station.name}, {booking.station.address}")
+    event.add("description", f"{booking.space.name}. {booking.reference}")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def booking_qr_png(booking: Booking) -> bytes:
+    # The check-in desk scans this: it holds the reference and nothing personal.
+    buffer = io.BytesIO()
+    segno.make(booking.reference, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def _context(booking: Booking, event: BookingEvent | None = None) -> dict:
+    return {
+        "booking": booking,
+        "event": event,
+        "station": booking.station,
+        "starts_at": booking.local_starts_at,
+        "ends_at": booking.local_ends_at,
+        "site_url": settings.SITE_URL,
+        "seller_url": settings.SITE_URL + seller_invite_path(booking),
+        "buyer_url": settings.SITE_URL + reverse("bookings:detail", kwargs={"reference": booking.reference}),
+        "charter": booking.seller_charter_version or booking.buyer_charter_version,
+    }
+
+
+# Which emails each new state sends, and to whom.
+_NOTIFICATIONS = {
+    BookingStatus.PENDING: [("seller-invite", "seller"), ("booking-requested", "buyer")],
+    BookingStatus.CONFIRMED: [("booking-confirmed", "buyer"), ("booking-confirmed", "seller")],
+    BookingStatus.DECLINED: [("booking-declined", "buyer")],
+    BookingStatus.EXPIRED: [("booking-expired", "buyer"), ("booking-expired", "seller")],
+    BookingStatus.CANCELLED: [("booking-cancelled", "buyer"), ("booking-cancelled", "seller")],
+}
+
+
+def booking_event_notify(*, event: BookingEvent) -> int:
+    """Send the emails an event calls for; returns how many were sent."""
+    booking = event.booking
+    sent = 0
+    for template, party in _NOTIFICATIONS.get(event.to_status, []):
+        context = _context(booking, event) | {"party": party}
+        attachments = []
+        if event.to_status == BookingStatus.CONFIRMED:
+            attachments = [
+                (f"{booking.reference}.ics", booking_ics(booking), "text/calendar"),
+                (f"{booking.reference}.png", booking_qr_png(booking), "image/png"),
+            ]
+        recipient = booking.buyer.email if party == "buyer" else booking.seller_email
+        send_templated_email(
+            template=template, to=[recipient], context=context, language=booking.language, attachments=attachments
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,87 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from charter.selectors import charter_check, charter_current
+
+from .models import ItemKind
+
+
+class ItemForm(forms.Form):
+    item_title = forms.CharField(label=_("What are you buying?"), max_length=200)
+    item_description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    item_kind = forms.ChoiceField(
+        label=_("Is it a vehicle?"),
+        choices=ItemKind.choices,
+        initial=ItemKind.GOODS,
+        widget=forms.RadioSelect,
+        help_text=_("Vehicles are exchanged on a marked parking bay in front of the station, other items in a room."),
+    )
+    vehicle_plate = forms.CharField(label=_("Vehicle plate"), max_length=16, required=False)
+    listing_url = forms.URLField(label=_("Link to the listing (optional)"), required=False, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("item_kind") == ItemKind.VEHICLE and not data.get("vehicle_plate", "").strip():
+            self.add_error("vehicle_plate", _("Give the vehicle's plate so the officers can find it on the bay."))
+        if data.get("item_title"):
+            verdict = charter_check(
+                version=charter_current(), title=data["item_title"], description=data.get("item_description", "")
+            )
+            if not verdict.allowed:
+                raise forms.ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        verdict.reason,
+                        reverse("charter:current"),
+                        _("Read the charter of forbidden items."),
+                    ),
+                    code="charter",
+                )
+        return data
+
+
+class SlotForm(forms.Form):
+    slot = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect, error_messages={
+        "invalid_choice": _("This slot is no longer free, pick another."),
+        "required": _("Pick a time."),
+    })
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(s.key, s.local_starts_at.strftime("%H:%M")) for s in slots]
+
+
+class SellerForm(forms.Form):
+    seller_email = forms.EmailField(label=_("Seller's email"))
+    seller_name = forms.CharField(label=_("Seller's name"), max_length=150)
+
+    def __init__(self, *args, buyer_email: str, **kwargs):
+        self.buyer_email = buyer_email
+        super().__init__(*args, **kwargs)
+
+    def clean_seller_email(self):
+        email = self.cleaned_data["seller_email"].strip()
+        if email.casefold() == self.buyer_email.casefold():
+            raise forms.ValidationError(_("The seller's email must not be your own."))
+        return email
+
+
+class CharterAcceptanceForm(forms.Form):
+    accept_charter = forms.BooleanField(
+        label=_("I have read the charter and the item is not forbidden."),
+        error_messages={"required": _("You must accept the charter to go on.")},
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you cancelling?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(label=_("Message to the buyer (optional)"), max_length=500, required=False)

@@ -1,0 +1,40 @@
+"""The seller's signed link: one purpose, one booking, valid until the hold deadline."""
+
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Booking
+
+SELLER_INVITE_SALT = "bookings.seller-invite"
+
+
+class InvalidLink(Exception):
+    """Tampered, unknown, or signed for another purpose."""
+
+
+class ExpiredLink(Exception):
+    def __init__(self, booking):
+        self.booking = booking
+
+
+def seller_token(booking: Booking) -> str:
+    return signing.dumps({"b": booking.pk, "n": booking.invite_nonce}, salt=SELLER_INVITE_SALT, compress=True)
+
+
+def seller_invite_path(booking: Booking) -> str:
+    return reverse("bookings:seller-invite", kwargs={"token": seller_token(booking)})
+
+
+def booking_from_seller_token(token: str, *, now=None) -> Booking:
+    """The booking a link names. Raises InvalidLink or ExpiredLink; an answered booking is returned as is."""
+    try:
+        payload = signing.loads(token, salt=SELLER_INVITE_SALT)
+        booking = Booking.objects.select_related("station", "space", "buyer").get(pk=payload["b"])
+    except (signing.BadSignature, Booking.DoesNotExist, KeyError, TypeError):
+        raise InvalidLink from None
+    if not signing.constant_time_compare(booking.invite_nonce, str(payload.get("n", ""))):
+        raise InvalidLink
+    if booking.hold_expires_at <= (now or timezone.now()) and booking.seller_answered_at is None:
+        raise ExpiredLink(booking)
+    return booking

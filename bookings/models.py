@@ -1,0 +1,180 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import SpaceKind
+
+# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a reference is read aloud at a counter.
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+REFERENCE_LENGTH = 5
+
+
+def new_reference() -> str:
+    return "SX-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def new_invite_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class BookingStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the seller")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CHECKED_IN = "checked_in", _("Checked in")
+    COMPLETED = "completed", _("Completed")
+    ABORTED = "aborted", _("Aborted")
+    INCIDENT = "incident", _("Incident")
+    DECLINED = "declined", _("Declined by the seller")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+    NO_SHOW = "no_show", _("No-show")
+
+
+# States that hold a slot. A pending booking holds it only until its deadline;
+# see BookingQuerySet.active().
+HOLDING_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+
+
+class ItemKind(models.TextChoices):
+    GOODS = "goods", _("An object")
+    VEHICLE = "vehicle", _("A vehicle")
+
+
+class BookingQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Bookings that hold their slot at `now`: an expired hold never counts."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN])
+            | Q(status=BookingStatus.PENDING, hold_expires_at__gt=now)
+        )
+
+    def overlapping(self, starts_at, ends_at):
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
+class Booking(models.Model):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference, editable=False)
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    space = models.ForeignKey("stations.Space", verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.PENDING, db_index=True
+    )
+    hold_expires_at = models.DateTimeField(_("seller must answer by"))
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    seller_email = models.EmailField(_("seller's email"))
+    seller_name = models.CharField(_("seller's name"), max_length=150)
+    language = models.CharField(_("language"), max_length=8, default="fr")
+
+    item_title = models.CharField(_("item"), max_length=200)
+    item_description = models.TextField(_("item description"), blank=True)
+    item_kind = models.CharField(_("kind of item"), max_length=16, choices=ItemKind.choices, default=ItemKind.GOODS)
+    listing_url = models.URLField(_("listing URL"), blank=True)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=16, blank=True)
+
+    buyer_charter_version = models.ForeignKey(
+        "charter.CharterVersion",
+        verbose_name=_("charter accepted by the buyer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    seller_charter_version = models.ForeignKey(
+        "charter.CharterVersion",
+        verbose_name=_("charter accepted by the seller"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    seller_answered_at = models.DateTimeField(_("seller answered at"), null=True, blank=True)
+    # Part of the seller's signed link: a link signed for another nonce is refused.
+    invite_nonce = models.CharField(max_length=32, default=new_invite_nonce, editable=False)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["station", "starts_at"], name="booking_station_start_idx"),
+            models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),
+            # Portable guard against double booking (SQLite included): one holding
+            # booking per space and start. On PostgreSQL, migration 0002 adds an
+            # exclusion constraint that also refuses partial overlaps.
+            models.UniqueConstraint(
+                fields=["space", "starts_at"],
+                condition=Q(status__in=HOLDING_STATUSES),
+                name="booking_one_holding_per_space_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def needs_officer(self) -> bool:
+        return self.space.kind == SpaceKind.ROOM
+
+    @property
+    def is_vehicle(self) -> bool:
+        return self.item_kind == ItemKind.VEHICLE
+
+    @property
+    def local_starts_at(self):
+        return timezone.localtime(self.starts_at, self.station.zone)
+
+    @property
+    def local_ends_at(self):
+        return timezone.localtime(self.ends_at, self.station.zone)
+
+    def hold_is_open(self, now=None) -> bool:
+        return self.status == BookingStatus.PENDING and self.hold_expires_at > (now or timezone.now())
+
+
+class BookingEvent(models.Model):
+    """One row per transition: who did what, when, from which state to which."""
+
+    booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("by"), max_length=16)
+    from_status = models.CharField(_("from"), max_length=16, choices=BookingStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=BookingStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    # Claimed by the notification task before it sends, so a task that runs
+    # twice sends once.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.booking}: {self.from_status or '∅'} → {self.to_status}"

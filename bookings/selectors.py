@@ -1,0 +1,165 @@
+"""Reads: the slot engine and the lists the views show."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils import timezone
+
+from stations.models import Closure, OpeningHours, Shift, Space, SpaceKind, Station
+
+from .models import Booking
+
+# The seller's acceptance window closes this long before the slot, and must
+# leave the seller at least MIN_ANSWER_TIME to answer.
+HOLD_MARGIN = timedelta(hours=2)
+MIN_ANSWER_TIME = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+    local_starts_at: datetime  # the same instant in the station's time zone
+    free_space_ids: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        return self.starts_at.strftime("%Y%m%dT%H%M%SZ")
+
+
+def slot_key_to_datetime(key: str) -> datetime | None:
+    try:
+        return datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def station_local_today(station: Station, now: datetime | None = None) -> date:
+    return timezone.localtime(now or timezone.now(), station.zone).date()
+
+
+def station_booking_days(station: Station, now: datetime | None = None) -> list[date]:
+    """The local dates a buyer may pick, from today to the horizon."""
+    today = station_local_today(station, now)
+    return [today + timedelta(days=n) for n in range(station.horizon_days + 1)]
+
+
+def _local_wall_time_to_utc(day: date, wall_time, zone) -> datetime | None:
+    """The instant a wall-clock time names, or None when it does not exist (spring-forward gap)."""
+    naive = datetime.combine(day, wall_time)
+    aware = naive.replace(tzinfo=zone)
+    as_utc = aware.astimezone(UTC)
+    if as_utc.astimezone(zone).replace(tzinfo=None) != naive:
+        return None
+    return as_utc
+
+
+def _overlaps(intervals, starts_at, ends_at) -> bool:
+    return any(s < ends_at and e > starts_at for s, e in intervals)
+
+
+def station_free_slots(
+    *, station: Station, kind: str, first_day: date, last_day: date, now: datetime | None = None
+) -> list[Slot]:
+    """Free slots of one space kind between two local dates, inclusive.
+
+    Opening hours minus closures minus slots where every space is held, within
+    the lead time and the horizon; a room slot also needs an officer on shift
+    who is not taken by another room booking. Five queries whatever the range.
+    """
+    now = now or timezone.now()
+    if not station.is_active:
+        return []
+    zone = station.zone
+    days = station_booking_days(station, now)
+    first_day = max(first_day, days[0])
+    last_day = min(last_day, days[-1])
+    if first_day > last_day:
+        return []
+    earliest_start = now + max(timedelta(minutes=station.lead_time_minutes), HOLD_MARGIN + MIN_ANSWER_TIME)
+    window_start = datetime.combine(first_day, datetime.min.time(), zone) - timedelta(hours=1)
+    window_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=1)
+
+    hours_by_weekday = defaultdict(list)
+    for opening in OpeningHours.objects.filter(station=station):
+        hours_by_weekday[opening.weekday].append(opening)
+    closures = list(
+        Closure.objects.filter(station=station, starts_at__lt=window_end, ends_at__gt=window_start).values_list(
+            "starts_at", "ends_at"
+        )
+    )
+    space_ids = list(
+        Space.objects.filter(station=station, kind=kind, is_active=True).order_by("name").values_list("id", flat=True)
+    )
+    if not space_ids:
+        return []
+    held_by_space = defaultdict(list)
+    room_bookings = []
+    for space_id, space_kind, starts_at, ends_at in (
+        Booking.objects.active(now)
+        .filter(station=station)
+        .overlapping(window_start, window_end)
+        .values_list("space_id", "space__kind", "starts_at", "ends_at")
+    ):
+        held_by_space[space_id].append((starts_at, ends_at))
+        if space_kind == SpaceKind.ROOM:
+            room_bookings.append((starts_at, ends_at))
+    shifts = []
+    if kind == SpaceKind.ROOM:
+        shifts = list(
+            Shift.objects.filter(
+                officer__station=station,
+                officer__is_active=True,
+                starts_at__lt=window_end,
+                ends_at__gt=window_start,
+            ).values_list("officer_id", "starts_at", "ends_at")
+        )
+
+    slots = []
+    day = first_day
+    while day <= last_day:
+        for opening in sorted(hours_by_weekday[day.weekday()], key=lambda o: o.opens_at):
+            wall_clock = datetime.combine(day, opening.opens_at)
+            closes = datetime.combine(day, opening.closes_at)
+            while wall_clock + station.slot_length <= closes:
+                starts_at = _local_wall_time_to_utc(day, wall_clock.time(), zone)
+                wall_clock += station.slot_length
+                if starts_at is None:
+                    continue
+                ends_at = starts_at + station.slot_length
+                if starts_at < earliest_start or _overlaps(closures, starts_at, ends_at):
+                    continue
+                free = tuple(sid for sid in space_ids if not _overlaps(held_by_space[sid], starts_at, ends_at))
+                if not free:
+                    continue
+                if kind == SpaceKind.ROOM:
+                    on_duty = {oid for oid, s, e in shifts if s <= starts_at and e >= ends_at}
+                    taken = sum(1 for s, e in room_bookings if s < ends_at and e > starts_at)
+                    if len(on_duty) <= taken:
+                        continue
+                slots.append(Slot(starts_at, ends_at, timezone.localtime(starts_at, zone), free))
+        day += timedelta(days=1)
+    return slots
+
+
+def station_slot(*, station: Station, kind: str, starts_at: datetime, now: datetime | None = None) -> Slot | None:
+    """The free slot starting at `starts_at`, or None if it is not offered (any more)."""
+    day = timezone.localtime(starts_at, station.zone).date()
+    for slot in station_free_slots(station=station, kind=kind, first_day=day, last_day=day, now=now):
+        if slot.starts_at == starts_at:
+            return slot
+    return None
+
+
+def hold_deadline(*, station: Station, starts_at: datetime, now: datetime) -> datetime:
+    """When the seller's acceptance window closes: the station's window, but never later than 2 h before."""
+    return min(now + timedelta(hours=station.seller_window_hours), starts_at - HOLD_MARGIN)
+
+
+def buyer_bookings(*, buyer):
+    return Booking.objects.filter(buyer=buyer).select_related("station", "space").order_by("-starts_at")
+
+
+def buyer_active_booking_count(*, buyer, now: datetime | None = None) -> int:
+    return Booking.objects.active(now).filter(buyer=buyer).count()

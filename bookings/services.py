@@ -1,0 +1,224 @@
+"""Every change of a booking's state happens here, in one transaction with its audit row.
+
+Side effects (emails) are enqueued with transaction.on_commit, so a rolled-back
+change sends nothing.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from charter.models import CharterVersion
+from charter.selectors import charter_check, charter_current
+from stations.models import SpaceKind, Station
+
+from .exceptions import (
+    CharterViolation,
+    InvalidTransition,
+    SellerIsBuyer,
+    SlotUnavailable,
+    TooManyActiveBookings,
+)
+from .models import Booking, BookingEvent, BookingStatus, ItemKind
+from .selectors import buyer_active_booking_count, hold_deadline, station_slot
+
+S = BookingStatus
+
+
+class Actor:
+    """Who made a change, for the audit trail."""
+
+    BUYER = "buyer"
+    SELLER = "seller"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+def _record_event(*, booking: Booking, from_status: str, to_status: str, role: str, user=None, note: str = ""):
+    event = BookingEvent.objects.create(
+        booking=booking, from_status=from_status, to_status=to_status, actor=user, actor_role=role, note=note
+    )
+    from .tasks import notify_booking_event
+
+    transaction.on_commit(lambda: notify_booking_event.delay(event.id))
+    return event
+
+
+def _transition(
+    *, booking: Booking, allowed_from: tuple, to_status: str, role: str, user=None, note: str = "", **fields
+) -> Booking:
+    """Move a booking from one of `allowed_from` to `to_status`, or raise InvalidTransition.
+
+    The row lock makes two concurrent transitions of the same booking (a seller
+    accepting while the buyer cancels) take turns: the second sees the new state.
+    """
+    with transaction.atomic():
+        current = (
+            Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
+        )
+        if current not in allowed_from:
+            raise InvalidTransition
+        Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
+        booking.refresh_from_db()
+        _record_event(booking=booking, from_status=current, to_status=to_status, role=role, user=user, note=note)
+    return booking
+
+
+def _expire_overdue_holds(*, station: Station, starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    """Expire the lapsed holds on a slot before it is booked again, so the database constraint sees them gone."""
+    for booking in Booking.objects.filter(
+        station=station, status=S.PENDING, hold_expires_at__lte=now, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ):
+        booking_expire(booking=booking, now=now)
+
+
+def booking_create(
+    *,
+    buyer,
+    station: Station,
+    starts_at: datetime,
+    item_title: str,
+    item_description: str = "",
+    item_kind: str = ItemKind.GOODS,
+    listing_url: str = "",
+    vehicle_plate: str = "",
+    seller_email: str,
+    seller_name: str,
+    language: str | None = None,
+) -> Booking:
+    """Book a free slot for the buyer and invite the seller. Raises a BookingError subclass when it cannot."""
+    if seller_email.strip().casefold() == buyer.email.casefold():
+        raise SellerIsBuyer
+    charter = charter_current()
+    verdict = charter_check(version=charter, title=item_title, description=item_description)
+    if not verdict.allowed:
+        raise CharterViolation(verdict)
+    kind = SpaceKind.BAY if item_kind == ItemKind.VEHICLE else SpaceKind.ROOM
+    now = timezone.now()
+    limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
+    try:
+        with transaction.atomic():
+            # One booking at a time per station: the officer-capacity check and
+            # the insert must see the same roster and the same bookings.
+            Station.objects.select_for_update().get(pk=station.pk)
+            if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
+                raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
+            _expire_overdue_holds(station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now)
+            slot = station_slot(station=station, kind=kind, starts_at=starts_at, now=now)
+            if slot is None:
+                raise SlotUnavailable
+            booking = Booking.objects.create(
+                station=station,
+                space_id=slot.free_space_ids[0],
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                hold_expires_at=hold_deadline(station=station, starts_at=slot.starts_at, now=now),
+                buyer=buyer,
+                seller_email=seller_email.strip(),
+                seller_name=seller_name.strip(),
+                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                item_title=item_title.strip(),
+                item_description=item_description.strip(),
+                item_kind=item_kind,
+                listing_url=listing_url,
+                vehicle_plate=vehicle_plate.strip().upper() if item_kind == ItemKind.VEHICLE else "",
+                buyer_charter_version=charter,
+            )
+            _record_event(booking=booking, from_status="", to_status=S.PENDING, role=Actor.BUYER, user=buyer)
+    except IntegrityError as exc:
+        # The database constraint caught a concurrent booking of the same space.
+        raise SlotUnavailable from exc
+    return booking
+
+
+def booking_accept(*, booking: Booking, charter_version: CharterVersion, now: datetime | None = None) -> Booking:
+    """The seller accepts the invitation and the charter; the charter is checked again on the item."""
+    now = now or timezone.now()
+    if not booking.hold_is_open(now):
+        raise InvalidTransition
+    verdict = charter_check(version=charter_version, title=booking.item_title, description=booking.item_description)
+    if not verdict.allowed:
+        raise CharterViolation(verdict)
+    return _transition(
+        booking=booking,
+        allowed_from=(S.PENDING,),
+        to_status=S.CONFIRMED,
+        role=Actor.SELLER,
+        seller_charter_version=charter_version,
+        seller_answered_at=now,
+    )
+
+
+def booking_decline(*, booking: Booking, note: str = "", now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if not booking.hold_is_open(now):
+        raise InvalidTransition
+    return _transition(
+        booking=booking,
+        allowed_from=(S.PENDING,),
+        to_status=S.DECLINED,
+        role=Actor.SELLER,
+        note=note,
+        seller_answered_at=now,
+    )
+
+
+def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if booking.hold_expires_at > now:
+        raise InvalidTransition
+    return _transition(booking=booking, allowed_from=(S.PENDING,), to_status=S.EXPIRED, role=Actor.SYSTEM)
+
+
+def bookings_expire_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Expire every pending booking past its deadline; safe to run concurrently and repeatedly."""
+    now = now or timezone.now()
+    expired = 0
+    overdue = Booking.objects.filter(status=S.PENDING, hold_expires_at__lte=now).order_by("id")[:batch_size]
+    for booking in overdue:
+        try:
+            booking_expire(booking=booking, now=now)
+            expired += 1
+        except InvalidTransition:
+            pass  # answered or expired by someone else meanwhile
+    return expired
+
+
+def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "") -> Booking:
+    return _transition(
+        booking=booking,
+        allowed_from=(S.PENDING, S.CONFIRMED),
+        to_status=S.CANCELLED,
+        role=role,
+        user=user,
+        note=reason,
+        cancel_reason=reason,
+    )
+
+
+def booking_check_in(*, booking: Booking, user) -> Booking:
+    return _transition(booking=booking, allowed_from=(S.CONFIRMED,), to_status=S.CHECKED_IN, role=Actor.STAFF, user=user)
+
+
+OUTCOMES = (S.COMPLETED, S.ABORTED, S.INCIDENT)
+
+
+def booking_record_outcome(*, booking: Booking, outcome: str, user, note: str = "") -> Booking:
+    if outcome not in OUTCOMES:
+        raise InvalidTransition
+    return _transition(
+        booking=booking, allowed_from=(S.CHECKED_IN,), to_status=outcome, role=Actor.STAFF, user=user, note=note
+    )
+
+
+def booking_mark_no_show(*, booking: Booking, user=None, note: str = "") -> Booking:
+    return _transition(
+        booking=booking,
+        allowed_from=(S.CONFIRMED,),
+        to_status=S.NO_SHOW,
+        role=Actor.STAFF if user else Actor.SYSTEM,
+        user=user,
+        note=note,
+    )

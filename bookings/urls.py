@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import buyer, seller, wizard
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("", buyer.my_bookings, name="mine"),
+    path("new/<slug:slug>/", wizard.start, name="start"),
+    path("new/<slug:slug>/item/", wizard.item_step, name="item"),
+    path("new/<slug:slug>/slot/", wizard.slot_step, name="slot"),
+    path("new/<slug:slug>/seller/", wizard.seller_step, name="seller"),
+    path("new/<slug:slug>/review/", wizard.review_step, name="review"),
+    path("invite/<str:token>/", seller.invite, name="seller-invite"),
+    path("<str:reference>/", buyer.booking_detail, name="detail"),
+    path("<str:reference>/cancel/", buyer.booking_cancel_view, name="cancel"),
+]

@@ -1,0 +1,51 @@
+"""The seller's side: no account, only the signed link from the invitation email.
+
+GET shows the booking and two forms; only a POST changes anything.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from charter.selectors import charter_current
+
+from ..exceptions import CharterViolation, InvalidTransition
+from ..forms import CharterAcceptanceForm, DeclineForm
+from ..links import ExpiredLink, InvalidLink, booking_from_seller_token
+from ..services import booking_accept, booking_decline
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, token):
+    try:
+        booking = booking_from_seller_token(token)
+    except InvalidLink:
+        return render(request, "bookings/seller/invalid_link.html", status=404)
+    except ExpiredLink as expired:
+        return render(request, "bookings/seller/expired_link.html", {"booking": expired.booking}, status=410)
+    if not booking.hold_is_open():
+        return render(request, "bookings/seller/answered.html", {"booking": booking})
+
+    charter = charter_current()
+    accept_form = CharterAcceptanceForm(request.POST if request.POST.get("action") == "accept" else None)
+    decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "accept" and accept_form.is_valid():
+                booking_accept(booking=booking, charter_version=charter)
+                messages.success(request, _("Thank you: the exchange is confirmed. We have emailed you the details."))
+                return redirect("bookings:seller-invite", token=token)
+            if request.POST.get("action") == "decline" and decline_form.is_valid():
+                booking_decline(booking=booking, note=decline_form.cleaned_data["note"])
+                messages.success(request, _("You have declined. The buyer has been told."))
+                return redirect("bookings:seller-invite", token=token)
+        except (InvalidTransition, CharterViolation) as error:
+            messages.error(request, error.message)
+            return redirect("bookings:seller-invite", token=token)
+    return render(
+        request,
+        "bookings/seller/invite.html",
+        {"booking": booking, "charter": charter, "accept_form": accept_form, "decline_form": decline_form},
+        status=400 if request.method == "POST" else 200,
+    )

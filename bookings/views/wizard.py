@@ -1,0 +1,200 @@
+"""The buyer's booking wizard: station → item → day and slot → seller → review → book.
+
+Each step keeps its answers in the session; nothing is written to the database
+until the review step calls booking_create.
+"""
+
+from itertools import groupby
+
+from allauth.account.decorators import verified_email_required
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from charter.selectors import charter_current
+from stations.models import SpaceKind, Station
+
+from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
+from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
+from ..models import ItemKind
+from ..selectors import slot_key_to_datetime, station_booking_days, station_free_slots
+from ..services import booking_create
+
+STEPS = ("item", "slot", "seller", "review")
+
+
+def _draft(request, station) -> dict:
+    return request.session.setdefault(f"booking-draft:{station.slug}", {})
+
+
+def _save_draft(request, station, **values) -> None:
+    draft = _draft(request, station)
+    draft.update(values)
+    request.session.modified = True
+
+
+def _clear_draft(request, station) -> None:
+    request.session.pop(f"booking-draft:{station.slug}", None)
+
+
+def _missing_step(draft: dict, step: str) -> str | None:
+    """The first earlier step the draft has no answer for."""
+    needs = {"slot": ["item"], "seller": ["item", "slot"], "review": ["item", "slot", "seller"]}
+    for earlier in needs.get(step, []):
+        if earlier not in draft:
+            return earlier
+    return None
+
+
+def _station(slug) -> Station:
+    return get_object_or_404(Station, slug=slug, is_active=True)
+
+
+def _kind(draft) -> str:
+    return SpaceKind.BAY if draft["item"]["item_kind"] == ItemKind.VEHICLE else SpaceKind.ROOM
+
+
+def _context(station, step, **extra):
+    return {"station": station, "step": step, "steps": STEPS, **extra}
+
+
+def _guard(request, station, step):
+    draft = _draft(request, station)
+    missing = _missing_step(draft, step)
+    if missing:
+        return draft, redirect(f"bookings:{missing}", slug=station.slug)
+    return draft, None
+
+
+@verified_email_required
+def start(request, slug):
+    return redirect("bookings:item", slug=_station(slug).slug)
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def item_step(request, slug):
+    station = _station(slug)
+    draft = _draft(request, station)
+    form = ItemForm(request.POST or None, initial=draft.get("item"))
+    if request.method == "POST" and form.is_valid():
+        previous_kind = draft.get("item", {}).get("item_kind")
+        _save_draft(request, station, item=form.cleaned_data)
+        if previous_kind != form.cleaned_data["item_kind"]:
+            _draft(request, station).pop("slot", None)  # a room slot is no bay slot
+        return redirect("bookings:slot", slug=station.slug)
+    return render(request, "bookings/wizard/item.html", _context(station, "item", form=form))
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def slot_step(request, slug):
+    station = _station(slug)
+    draft, redirection = _guard(request, station, "slot")
+    if redirection:
+        return redirection
+    days = station_booking_days(station)
+    kind = _kind(draft)
+    slots = station_free_slots(station=station, kind=kind, first_day=days[0], last_day=days[-1])
+    slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
+    chosen_day = parse_date(request.GET.get("day") or request.POST.get("day") or "") or None
+    if chosen_day not in slots_by_day:
+        chosen_day = next(iter(slots_by_day), None)
+    day_slots = slots_by_day.get(chosen_day, [])
+    form = SlotForm(request.POST or None, slots=day_slots, initial={"slot": draft.get("slot")})
+    if request.method == "POST" and form.is_valid():
+        _save_draft(request, station, slot=form.cleaned_data["slot"])
+        return redirect("bookings:seller", slug=station.slug)
+    return render(
+        request,
+        "bookings/wizard/slot.html",
+        _context(
+            station,
+            "slot",
+            form=form,
+            kind=kind,
+            days=[(day, len(slots_by_day.get(day, []))) for day in days],
+            chosen_day=chosen_day,
+        ),
+    )
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def seller_step(request, slug):
+    station = _station(slug)
+    draft, redirection = _guard(request, station, "seller")
+    if redirection:
+        return redirection
+    form = SellerForm(request.POST or None, initial=draft.get("seller"), buyer_email=request.user.email)
+    if request.method == "POST" and form.is_valid():
+        _save_draft(request, station, seller=form.cleaned_data)
+        return redirect("bookings:review", slug=station.slug)
+    return render(request, "bookings/wizard/seller.html", _context(station, "seller", form=form))
+
+
+@verified_email_required
+@require_http_methods(["GET", "POST"])
+def review_step(request, slug):
+    station = _station(slug)
+    draft, redirection = _guard(request, station, "review")
+    if redirection:
+        return redirection
+    starts_at = slot_key_to_datetime(draft["slot"])
+    if starts_at is None:
+        _draft(request, station).pop("slot", None)
+        return redirect("bookings:slot", slug=station.slug)
+    charter = charter_current()
+    form = CharterAcceptanceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = booking_create(
+                buyer=request.user,
+                station=station,
+                starts_at=starts_at,
+                seller_email=draft["seller"]["seller_email"],
+                seller_name=draft["seller"]["seller_name"],
+                language=request.LANGUAGE_CODE,
+                **draft["item"],
+            )
+        except SlotUnavailable as error:
+            _draft(request, station).pop("slot", None)
+            request.session.modified = True
+            messages.error(request, error.message)
+            return redirect("bookings:slot", slug=station.slug)
+        except CharterViolation as error:
+            messages.error(request, error.message)
+            return redirect("bookings:item", slug=station.slug)
+        except SellerIsBuyer as error:
+            messages.error(request, error.message)
+            return redirect("bookings:seller", slug=station.slug)
+        except TooManyActiveBookings as error:
+            messages.error(request, error.message)
+            return redirect("bookings:mine")
+        except BookingError as error:
+            messages.error(request, error.message)
+            return redirect("bookings:slot", slug=station.slug)
+        _clear_draft(request, station)
+        messages.success(
+            request,
+            _("Booking %(reference)s is made. We have emailed the seller, who must accept it.")
+            % {"reference": booking.reference},
+        )
+        return redirect("bookings:detail", reference=booking.reference)
+    return render(
+        request,
+        "bookings/wizard/review.html",
+        _context(
+            station,
+            "review",
+            form=form,
+            draft=draft,
+            starts_at=timezone.localtime(starts_at, station.zone),
+            ends_at=timezone.localtime(starts_at + station.slot_length, station.zone),
+            charter=charter,
+            kind=_kind(draft),
+        ),
+    )

@@ -1,0 +1,14 @@
+"""The embedded default behind `make run`: SQLite, a filesystem broker, mail kept on disk."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-local-development-key-not-for-production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+if not env("EMAIL_URL", default=""):
+    # Every email is written to var/mail/ and listed at /dev/mail/ so that a
+    # tester can open the seller's link without a mail server.
+    EMAIL_BACKEND = "config.dev_mail.MailboxBackend"
+    DEV_MAILBOX_DIR = VAR_DIR / "mail"

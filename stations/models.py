@@ -1,0 +1,207 @@
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class Station(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    address = models.TextField(_("address"))
+    access_notes = models.TextField(_("access notes"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=30)
+    lead_time_minutes = models.PositiveIntegerField(
+        _("lead time (minutes)"),
+        default=240,
+        help_text=_("How long before a slot it can still be booked."),
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("horizon (days)"), default=14, help_text=_("How many days ahead slots are offered.")
+    )
+    seller_window_hours = models.PositiveSmallIntegerField(
+        _("seller acceptance window (hours)"),
+        default=24,
+        help_text=_("How long the seller has to accept; it always ends at least 2 hours before the slot."),
+    )
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="station_slot_at_least_5_minutes"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def slot_length(self) -> timedelta:
+        return timedelta(minutes=self.slot_minutes)
+
+
+class SpaceKind(models.TextChoices):
+    ROOM = "room", _("Room")
+    BAY = "bay", _("Parking bay")
+
+
+class Space(models.Model):
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="spaces")
+    kind = models.CharField(_("kind"), max_length=8, choices=SpaceKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        ordering = ["station", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "name"], name="space_name_unique_per_station"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class RoomManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=SpaceKind.ROOM)
+
+
+class ParkingBayManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=SpaceKind.BAY)
+
+
+class Room(Space):
+    objects = RoomManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def save(self, *args, **kwargs):
+        self.kind = SpaceKind.ROOM
+        super().save(*args, **kwargs)
+
+
+class ParkingBay(Space):
+    objects = ParkingBayManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("parking bay")
+        verbose_name_plural = _("parking bays")
+
+    def save(self, *args, **kwargs):
+        self.kind = SpaceKind.BAY
+        super().save(*args, **kwargs)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OpeningHours(models.Model):
+    """One opening range on a weekday, in the station's wall-clock time."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="opening_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("opens at"))
+    closes_at = models.TimeField(_("closes at"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["station", "weekday", "opens_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="opening_hours_close_after_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class Closure(models.Model):
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="closures")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["station", "starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="closure_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.station}: {self.reason}"
+
+
+class Officer(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="officer"
+    )
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="officers")
+    badge_number = models.CharField(_("badge number"), max_length=32)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["station", "badge_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "badge_number"], name="officer_badge_unique_per_station"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.badge_number})"
+
+
+class Shift(models.Model):
+    officer = models.ForeignKey(Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer}: {self.starts_at:%Y-%m-%d %H:%M}"
