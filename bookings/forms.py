@@ -45,10 +45,14 @@ class ItemForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    slot = forms.ChoiceField(label=_("Time"), widget=forms.RadioSelect, error_messages={
-        "invalid_choice": _("This slot is no longer free, pick another."),
-        "required": _("Pick a time."),
-    })
+    slot = forms.ChoiceField(
+        label=_("Time"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("This slot is no longer free, pick another."),
+            "required": _("Pick a time."),
+        },
+    )
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,7 +62,9 @@ class Booking(models.Model):
     station = models.ForeignKey(
         "stations.Station", verbose_name=_("station"), on_delete=models.PROTECT, related_name="bookings"
     )
-    space = models.ForeignKey("stations.Space", verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings")
+    space = models.ForeignKey(
+        "stations.Space", verbose_name=_("space"), on_delete=models.PROTECT, related_name="bookings"
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(

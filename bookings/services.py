@@ -55,9 +55,7 @@ def _transition(
     accepting while the buyer cancels) take turns: the second sees the new state.
     """
     with transaction.atomic():
-        current = (
-            Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
-        )
+        current = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
         if current not in allowed_from:
             raise InvalidTransition
         Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
@@ -105,7 +103,9 @@ def booking_create(
             Station.objects.select_for_update().get(pk=station.pk)
             if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
                 raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
-            _expire_overdue_holds(station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now)
+            _expire_overdue_holds(
+                station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now
+            )
             slot = station_slot(station=station, kind=kind, starts_at=starts_at, now=now)
             if slot is None:
                 raise SlotUnavailable
@@ -199,7 +199,9 @@ def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "") 
 
 
 def booking_check_in(*, booking: Booking, user) -> Booking:
-    return _transition(booking=booking, allowed_from=(S.CONFIRMED,), to_status=S.CHECKED_IN, role=Actor.STAFF, user=user)
+    return _transition(
+        booking=booking, allowed_from=(S.CONFIRMED,), to_status=S.CHECKED_IN, role=Actor.STAFF, user=user
+    )
 
 
 OUTCOMES = (S.COMPLETED, S.ABORTED, S.INCIDENT)

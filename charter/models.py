@@ -44,7 +44,9 @@ class RuleCategory(models.TextChoices):
 
 
 class Rule(models.Model):
-    version = models.ForeignKey(CharterVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="rules")
+    version = models.ForeignKey(
+        CharterVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="rules"
+    )
     category = models.CharField(_("category"), max_length=16, choices=RuleCategory.choices)
     terms = models.TextField(
         _("terms"), help_text=_("One word or phrase per line, French or English; plurals are matched.")

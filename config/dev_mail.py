@@ -27,8 +27,7 @@ class MailboxBackend(BaseEmailBackend):
             name = f"{timezone.now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
             (folder / name).write_bytes(message.message().as_bytes())
             print(
-                f"[mail] to {', '.join(message.to)}: {message.subject} "
-                f"(read it at {settings.SITE_URL}/dev/mail/)",
+                f"[mail] to {', '.join(message.to)}: {message.subject} (read it at {settings.SITE_URL}/dev/mail/)",
                 file=sys.stderr,
             )
         return len(email_messages)

@@ -18,9 +18,7 @@ class Station(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     address = models.TextField(_("address"))
     access_notes = models.TextField(_("access notes"), blank=True)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone])
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Booking, ItemKind
 from charter.models import CharterVersion, Rule, RuleCategory
-from stations.models import Closure, OpeningHours, Officer, Shift, Space, SpaceKind, Station
+from stations.models import Closure, Officer, OpeningHours, Shift, Space, SpaceKind, Station
 
 
 class UserFactory(factory.django.DjangoModelFactory):

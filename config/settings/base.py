@@ -74,9 +74,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web process and the Celery worker write to the same file: wait for the
     # other writer instead of failing with "database is locked", and take the write
     # lock at BEGIN so that a transaction never has to upgrade a read lock.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -122,8 +120,32 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+
+def mailers_from_url(url: str) -> dict:
+    """Django 6.1's MAILERS setting from an EMAIL_URL (smtp://, smtp+tls://, consolemail://, ...)."""
+    parsed = environ.Env.email_url_config(url)
+    option_names = {
+        "EMAIL_HOST": "host",
+        "EMAIL_PORT": "port",
+        "EMAIL_HOST_USER": "username",
+        "EMAIL_HOST_PASSWORD": "password",
+        "EMAIL_USE_TLS": "use_tls",
+        "EMAIL_USE_SSL": "use_ssl",
+        "EMAIL_FILE_PATH": "file_path",
+    }
+    backend = parsed["EMAIL_BACKEND"]
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            name: parsed[key] for key, name in option_names.items() if key in parsed and key != "EMAIL_FILE_PATH"
+        }
+        options["timeout"] = 20
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": parsed.get("EMAIL_FILE_PATH")}
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Safe Exchange <no-reply@safe-exchange.local>")
 
 # Celery. With REDIS_URL, Redis is the broker and the cache. Without it (the

@@ -10,5 +10,5 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 if not env("EMAIL_URL", default=""):
     # Every email is written to var/mail/ and listed at /dev/mail/ so that a
     # tester can open the seller's link without a mail server.
-    EMAIL_BACKEND = "config.dev_mail.MailboxBackend"
+    MAILERS = {"default": {"BACKEND": "config.dev_mail.MailboxBackend"}}
     DEV_MAILBOX_DIR = VAR_DIR / "mail"
