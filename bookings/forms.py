@@ -47,7 +47,7 @@ class ItemForm(forms.Form):
 class SlotForm(forms.Form):
     slot = forms.ChoiceField(
         label=_("Time"),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
         error_messages={
             "invalid_choice": _("This slot is no longer free, pick another."),
             "required": _("Pick a time."),

@@ -151,6 +151,17 @@ class Booking(models.Model):
     def hold_is_open(self, now=None) -> bool:
         return self.status == BookingStatus.PENDING and self.hold_expires_at > (now or timezone.now())
 
+    @property
+    def current_status(self) -> BookingStatus:
+        """The status as people should see it: a lapsed hold is expired even before the sweep marks it."""
+        if self.status == BookingStatus.PENDING and not self.hold_is_open():
+            return BookingStatus.EXPIRED
+        return BookingStatus(self.status)
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.current_status in (BookingStatus.PENDING, BookingStatus.CONFIRMED) and self.starts_at > timezone.now()
+
 
 class BookingEvent(models.Model):
     """One row per transition: who did what, when, from which state to which."""

@@ -4,6 +4,7 @@ Each step keeps its answers in the session; nothing is written to the database
 until the review step calls booking_create.
 """
 
+from functools import wraps
 from itertools import groupby
 
 from allauth.account.decorators import verified_email_required
@@ -14,7 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from charter.selectors import charter_current
+from charter.selectors import NoPublishedCharter, charter_current
 from stations.models import SpaceKind, Station
 
 from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
@@ -69,12 +70,26 @@ def _guard(request, station, step):
     return draft, None
 
 
-@verified_email_required
+def _booking_open(view):
+    """Bookings need a published charter to check items against; without one, say so instead of failing."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        try:
+            charter_current()
+        except NoPublishedCharter:
+            return render(request, "bookings/wizard/closed.html", {"station": _station(slug)}, status=503)
+        return view(request, slug, *args, **kwargs)
+
+    return verified_email_required(wrapper)
+
+
+@_booking_open
 def start(request, slug):
     return redirect("bookings:item", slug=_station(slug).slug)
 
 
-@verified_email_required
+@_booking_open
 @require_http_methods(["GET", "POST"])
 def item_step(request, slug):
     station = _station(slug)
@@ -89,7 +104,7 @@ def item_step(request, slug):
     return render(request, "bookings/wizard/item.html", _context(station, "item", form=form))
 
 
-@verified_email_required
+@_booking_open
 @require_http_methods(["GET", "POST"])
 def slot_step(request, slug):
     station = _station(slug)
@@ -122,7 +137,7 @@ def slot_step(request, slug):
     )
 
 
-@verified_email_required
+@_booking_open
 @require_http_methods(["GET", "POST"])
 def seller_step(request, slug):
     station = _station(slug)
@@ -136,7 +151,7 @@ def seller_step(request, slug):
     return render(request, "bookings/wizard/seller.html", _context(station, "seller", form=form))
 
 
-@verified_email_required
+@_booking_open
 @require_http_methods(["GET", "POST"])
 def review_step(request, slug):
     station = _station(slug)
