@@ -42,6 +42,9 @@ class Station(models.Model):
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["name"]
+        # Lifts the admin's per-station scoping (stations/admin_scoping.py) for
+        # prefecture-level accounts; what they may do is still up to model permissions.
+        permissions = [("view_all_stations", _("Can see every station's records in the admin"))]
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="station_slot_at_least_5_minutes"),
         ]
