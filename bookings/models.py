@@ -160,7 +160,9 @@ class Booking(models.Model):
 
     @property
     def can_be_cancelled(self) -> bool:
-        return self.current_status in (BookingStatus.PENDING, BookingStatus.CONFIRMED) and self.starts_at > timezone.now()
+        return (
+            self.current_status in (BookingStatus.PENDING, BookingStatus.CONFIRMED) and self.starts_at > timezone.now()
+        )
 
 
 class BookingEvent(models.Model):

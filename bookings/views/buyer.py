@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
+from ._util import posted
 from ..models import Booking
 from ..selectors import buyer_bookings
 from ..services import Actor, booking_cancel
@@ -40,7 +41,7 @@ def booking_detail(request, reference):
 @require_http_methods(["GET", "POST"])
 def booking_cancel_view(request, reference):
     booking = _own_booking(request, reference)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             booking_cancel(booking=booking, role=Actor.BUYER, user=request.user, reason=form.cleaned_data["reason"])

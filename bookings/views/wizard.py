@@ -20,6 +20,7 @@ from stations.models import SpaceKind, Station
 
 from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
 from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
+from ._util import posted
 from ..models import ItemKind
 from ..selectors import slot_key_to_datetime, station_booking_days, station_free_slots
 from ..services import booking_create
@@ -94,7 +95,7 @@ def start(request, slug):
 def item_step(request, slug):
     station = _station(slug)
     draft = _draft(request, station)
-    form = ItemForm(request.POST or None, initial=draft.get("item"))
+    form = ItemForm(posted(request), initial=draft.get("item"))
     if request.method == "POST" and form.is_valid():
         previous_kind = draft.get("item", {}).get("item_kind")
         _save_draft(request, station, item=form.cleaned_data)
@@ -119,7 +120,7 @@ def slot_step(request, slug):
     if chosen_day not in slots_by_day:
         chosen_day = next(iter(slots_by_day), None)
     day_slots = slots_by_day.get(chosen_day, [])
-    form = SlotForm(request.POST or None, slots=day_slots, initial={"slot": draft.get("slot")})
+    form = SlotForm(posted(request), slots=day_slots, initial={"slot": draft.get("slot")})
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, slot=form.cleaned_data["slot"])
         return redirect("bookings:seller", slug=station.slug)
@@ -144,7 +145,7 @@ def seller_step(request, slug):
     draft, redirection = _guard(request, station, "seller")
     if redirection:
         return redirection
-    form = SellerForm(request.POST or None, initial=draft.get("seller"), buyer_email=request.user.email)
+    form = SellerForm(posted(request), initial=draft.get("seller"), buyer_email=request.user.email)
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, seller=form.cleaned_data)
         return redirect("bookings:review", slug=station.slug)
@@ -163,7 +164,7 @@ def review_step(request, slug):
         _draft(request, station).pop("slot", None)
         return redirect("bookings:slot", slug=station.slug)
     charter = charter_current()
-    form = CharterAcceptanceForm(request.POST or None)
+    form = CharterAcceptanceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_create(

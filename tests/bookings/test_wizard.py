@@ -1,0 +1,160 @@
+"""The buyer's booking wizard, step by step over HTTP."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, BookingStatus
+from bookings.selectors import station_free_slots
+from stations.models import SpaceKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _first_free_slot(station, kind=SpaceKind.ROOM):
+    today = timezone.localdate(timezone.now(), station.zone)
+    return station_free_slots(station=station, kind=kind, first_day=today, last_day=today + timedelta(days=7))[0]
+
+
+def _fill_item(client, station, **overrides):
+    data = {"item_title": "Vélo de course", "item_description": "Taille M", "item_kind": "goods"} | overrides
+    return client.post(reverse("bookings:item", args=[station.slug]), data)
+
+
+def _walk_to_review(client, station, slot, seller, **item):
+    assert _fill_item(client, station, **item).status_code == 302
+    day = slot.local_starts_at.date().isoformat()
+    response = client.post(reverse("bookings:slot", args=[station.slug]), {"day": day, "slot": slot.key})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.post(reverse("bookings:seller", args=[station.slug]), seller)
+    assert response.status_code == 302
+
+
+def test_anonymous_visitor_is_sent_to_login(client, paris_11, charter):
+    response = client.get(reverse("bookings:item", args=[paris_11.slug]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_buyer_books_a_room_slot_through_every_step(
+    client, paris_11, officer, buyer, seller, charter, django_capture_on_commit_callbacks
+):
+    client.force_login(buyer)
+    slot = _first_free_slot(paris_11)
+    for step in ("item",):
+        assert client.get(reverse(f"bookings:{step}", args=[paris_11.slug])).status_code == 200
+    _walk_to_review(client, paris_11, slot, seller)
+    review = client.get(reverse("bookings:review", args=[paris_11.slug]))
+    assert review.status_code == 200
+    assert "Vélo de course" in review.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
+    assert booking.status == BookingStatus.PENDING
+    assert booking.space.kind == SpaceKind.ROOM
+    assert booking.starts_at == slot.starts_at
+    assert booking.seller_email == seller["seller_email"]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([buyer.email, seller["seller_email"]])
+    detail = client.get(response["Location"])
+    assert booking.reference in detail.content.decode()
+
+
+def test_review_without_ticking_the_charter_books_nothing(client, paris_11, officer, buyer, seller, charter):
+    client.force_login(buyer)
+    _walk_to_review(client, paris_11, _first_free_slot(paris_11), seller)
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {})
+    assert response.status_code == 200
+    assert "You must accept the charter" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_forbidden_item_is_refused_with_its_reason_and_a_link_to_the_charter(client, paris_11, buyer, charter):
+    client.force_login(buyer)
+    response = _fill_item(client, paris_11, item_title="Machette de jardin")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Blades and sharp objects are not allowed." in body
+    assert reverse("charter:current") in body
+
+
+def test_vehicle_is_routed_to_a_parking_bay(client, paris_11, officer, buyer, seller, charter):
+    client.force_login(buyer)
+    bay_slot = _first_free_slot(paris_11, SpaceKind.BAY)
+    _walk_to_review(
+        client, paris_11, bay_slot, seller, item_title="Peugeot 208", item_kind="vehicle", vehicle_plate="ab-123-cd"
+    )
+    client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    booking = Booking.objects.get()
+    assert booking.space.kind == SpaceKind.BAY
+    assert booking.vehicle_plate == "AB-123-CD"
+
+
+def test_vehicle_without_plate_is_asked_for_it(client, paris_11, buyer, charter):
+    client.force_login(buyer)
+    response = _fill_item(client, paris_11, item_title="Peugeot 208", item_kind="vehicle")
+    assert response.status_code == 200
+    assert "plate" in response.content.decode()
+
+
+def test_slot_taken_meanwhile_sends_the_buyer_back_to_pick_another(
+    client, paris_11, officer, buyer, other_buyer, seller, charter
+):
+    client.force_login(buyer)
+    slot = _first_free_slot(paris_11)
+    _walk_to_review(client, paris_11, slot, seller)
+    # Another buyer takes the only room at that time (one room, one officer).
+    from bookings.services import booking_create
+
+    booking_create(buyer=other_buyer, station=paris_11, starts_at=slot.starts_at, item_title="Livres", **seller)
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bookings:slot", args=[paris_11.slug])
+    assert "This slot was just taken, pick another." in response.content.decode()
+    assert Booking.objects.filter(buyer=buyer).count() == 0
+
+
+def test_a_slot_not_offered_cannot_be_posted(client, paris_11, officer, buyer, charter):
+    client.force_login(buyer)
+    _fill_item(client, paris_11)
+    response = client.post(reverse("bookings:slot", args=[paris_11.slug]), {"slot": "20200101T090000Z"})
+    assert response.status_code == 200
+    assert "no longer free" in response.content.decode()
+
+
+def test_seller_email_must_differ_from_the_buyers(client, paris_11, officer, buyer, charter):
+    client.force_login(buyer)
+    response = client.post(
+        reverse("bookings:seller", args=[paris_11.slug]),
+        {"seller_email": buyer.email.upper(), "seller_name": "Moi"},
+    )
+    # Without the earlier steps the wizard sends the buyer back to the item step first.
+    assert response.status_code == 302
+    slot = _first_free_slot(paris_11)
+    _fill_item(client, paris_11)
+    client.post(reverse("bookings:slot", args=[paris_11.slug]), {"day": slot.local_starts_at.date(), "slot": slot.key})
+    response = client.post(
+        reverse("bookings:seller", args=[paris_11.slug]),
+        {"seller_email": buyer.email.upper(), "seller_name": "Moi"},
+    )
+    assert response.status_code == 200
+    assert "must not be your own" in response.content.decode()
+
+
+def test_slot_page_lists_days_and_times_in_station_time(client, paris_11, officer, buyer, charter):
+    client.force_login(buyer)
+    _fill_item(client, paris_11)
+    slot = _first_free_slot(paris_11)
+    response = client.get(reverse("bookings:slot", args=[paris_11.slug]), {"day": slot.local_starts_at.date()})
+    assert response.status_code == 200
+    assert slot.local_starts_at.strftime("%H:%M") in response.content.decode()
+
+
+def test_without_a_published_charter_the_wizard_says_bookings_are_closed(client, paris_11, buyer):
+    client.force_login(buyer)
+    response = client.get(reverse("bookings:item", args=[paris_11.slug]))
+    assert response.status_code == 503
+    assert "not open yet" in response.content.decode()
