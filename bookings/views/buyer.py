@@ -8,10 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
-from ._util import posted
 from ..models import Booking
 from ..selectors import buyer_bookings
 from ..services import Actor, booking_cancel
+from ._util import posted
 
 
 @login_required

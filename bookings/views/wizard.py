@@ -20,10 +20,10 @@ from stations.models import SpaceKind, Station
 
 from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
 from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
-from ._util import posted
 from ..models import ItemKind
 from ..selectors import slot_key_to_datetime, station_booking_days, station_free_slots
 from ..services import booking_create
+from ._util import posted
 
 STEPS = ("item", "slot", "seller", "review")
 
