@@ -27,6 +27,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_charter_cache():
     # Rolled-back tests may reuse a version id with other rules.
     _compiled_rules.cache_clear()

@@ -68,3 +68,14 @@ def test_dev_mailbox_lists_messages_sent_through_the_dev_backend(tmp_path, clien
     body = response.content.decode()
     assert "Invitation SX-7K3Q9" in body
     assert 'href="http://127.0.0.1:8000/bookings/invite/abc/"' in body
+
+
+def test_seller_link_is_rate_limited_per_address(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    url = reverse("bookings:seller-invite", args=["not-a-token"])
+    statuses = [client.post(url, {"action": "accept"}).status_code for _ in range(11)]
+    assert statuses[:10] == [404] * 10
+    assert statuses[10] == 429
+    assert "Too many attempts" in client.post(url).content.decode()

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
@@ -38,6 +39,7 @@ def booking_detail(request, reference):
 
 
 @login_required
+@ratelimit(key="user", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def booking_cancel_view(request, reference):
     booking = _own_booking(request, reference)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from charter.selectors import charter_current
 
@@ -16,6 +17,8 @@ from ..links import ExpiredLink, InvalidLink, booking_from_seller_token
 from ..services import booking_accept, booking_decline
 
 
+@ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
+@ratelimit(key="ip", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def invite(request, token):
     try:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from charter.selectors import NoPublishedCharter, charter_current
 from stations.models import SpaceKind, Station
@@ -153,6 +154,7 @@ def seller_step(request, slug):
 
 
 @_booking_open
+@ratelimit(key="user", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
 def review_step(request, slug):
     station = _station(slug)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "django_ratelimit",
     "accounts",
     "stations",
     "charter",
@@ -45,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -189,6 +191,11 @@ else:
     }
     # One web process in the embedded mode: its memory is cache enough.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-ratelimit: a refused request gets a 429 page. Behind a proxy, set
+# RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so clients are told apart.
+RATELIMIT_VIEW = "config.views.rate_limited"
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 # Booking rules that are not per station.
 BOOKINGS_MAX_ACTIVE_PER_BUYER = env.int("BOOKINGS_MAX_ACTIVE_PER_BUYER", default=3)

@@ -16,3 +16,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 
 ACCOUNT_RATE_LIMITS = False
+
+if REDIS_URL := env("REDIS_URL", default=""):
+    from urllib.parse import urlsplit, urlunsplit
+
+    # Tests empty the cache between tests; keep it off the Celery broker's database.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),
+        }
+    }
