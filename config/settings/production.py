@@ -1,11 +1,17 @@
 """Production: PostgreSQL, Redis, gunicorn, Celery worker and beat. Secrets come from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import DATABASES, VAR_DIR, env, mailers_from_url
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Production needs Redis (broker, shared cache for rate limits) and a real mail server.
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured("Set REDIS_URL in production: Celery and the rate limits need Redis.")
+MAILERS = mailers_from_url(env("EMAIL_URL"))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
@@ -35,3 +41,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.security": {"level": "WARNING"}},
 }
+
+# django-ratelimit knows only django-redis by name; Django's own RedisCache gives
+# it the same atomic add/incr, so its "not officially supported" warning is moot.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
