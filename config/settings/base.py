@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_celery_beat",
     "django_ratelimit",
     "accounts",
     "stations",
@@ -162,7 +161,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Celery's own beat scheduler: django-celery-beat (editable schedules in the
+# admin) does not support Django 6.1 yet (2.9.0 pins Django<6.1; 2.1.0 breaks on
+# zoneinfo time zones).
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-holds": {
         "task": "bookings.tasks.expire_overdue_holds",
