@@ -24,7 +24,7 @@ SUNDAY = date(2026, 4, 5)
 
 def _seed(now=NOW):
     with time_machine.travel(now, tick=False):
-        call_command("seed_demo", "--quiet")
+        call_command("seed_demo", "--quiet", "--force")
 
 
 @pytest.fixture
@@ -173,8 +173,19 @@ def test_officer_accounts_cannot_log_in(seeded):
 
 def test_seed_demo_prints_the_logins(db, capsys):
     with time_machine.travel(NOW, tick=False):
-        call_command("seed_demo")
+        call_command("seed_demo", "--force")
 
     out = capsys.readouterr().out
     for login in ("buyer@demo.safe-exchange.local", "staff.paris-17@demo.safe-exchange.local", "demo-admin-2026"):
         assert login in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_without_debug_unless_forced():
+    from django.core.management.base import CommandError
+
+    from accounts.models import User
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", "--quiet")
+    assert not User.objects.filter(is_superuser=True).exists()

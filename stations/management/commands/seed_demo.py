@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,8 +109,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help=gettext_lazy("Print nothing."))
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=gettext_lazy("Load the demo accounts even with DEBUG off (never on a real deployment)."),
+        )
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, force=False, **options):
+        # The demo accounts have published passwords, a superuser among them.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("seed_demo creates accounts with published passwords; it runs only with DEBUG on (or --force).")
+            )
         now = timezone.now()
         with transaction.atomic():
             charter_seed_first_version()
