@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class StationsConfig(AppConfig):
     name = "stations"
     verbose_name = _("Stations")
+
+    def ready(self):
+        from .permissions import create_station_staff_group
+
+        post_migrate.connect(create_station_staff_group, dispatch_uid="stations.create_station_staff_group")

@@ -1,0 +1,279 @@
+"""Bookings in the admin: read-only records; staff change their state only through actions.
+
+The actions call bookings.services, which check the transition, write the
+BookingEvent and send the emails; nothing here sets a status.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from stations.admin_scoping import (
+    LocalDayFilter,
+    StationListFilter,
+    StationScopedAdmin,
+    StationScopedInline,
+    has_station_access,
+    local_datetime_display,
+)
+from stations.models import SpaceKind
+
+from . import services
+from .exceptions import BookingError, InvalidTransition
+from .models import Booking, BookingEvent, BookingStatus
+
+BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+class SpaceKindFilter(admin.SimpleListFilter):
+    title = _("space")
+    parameter_name = "space_kind"
+
+    def lookups(self, request, model_admin):
+        return SpaceKind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in SpaceKind.values:
+            return queryset.filter(space__kind=self.value())
+        return queryset
+
+
+class BookingDayFilter(LocalDayFilter):
+    datetime_field = "starts_at"
+    time_zone_path = "station__time_zone"
+
+
+class BookingEventInline(StationScopedInline, admin.TabularInline):
+    model = BookingEvent
+    station_path = "booking__station"
+    fields = ("at", "actor_role", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+READ_ONLY_FIELDSETS = (
+    (
+        None,
+        {
+            "fields": (
+                "reference",
+                "status",
+                "station",
+                "space",
+                "local_starts_at",
+                "local_ends_at",
+                "hold_expires_at",
+            )
+        },
+    ),
+    (
+        _("Item"),
+        {"fields": ("item_title", "item_description", "item_kind", "listing_url", "vehicle_plate")},
+    ),
+    (
+        _("Parties"),
+        {"fields": ("buyer", "buyer_email", "seller_name", "seller_email", "language")},
+    ),
+    (
+        _("Charter"),
+        {"fields": ("buyer_charter_version", "seller_charter_version", "seller_answered_at")},
+    ),
+    (None, {"fields": ("cancel_reason", "created_at", "updated_at")}),
+)
+
+
+@admin.register(Booking)
+class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "station",
+        "space",
+        "local_starts_at",
+        "status",
+        "item_title",
+        "buyer_email",
+        "seller_email",
+    )
+    list_filter = (StationListFilter, "status", SpaceKindFilter, BookingDayFilter)
+    search_fields = ("reference", "buyer__email", "seller_email", "seller_name")
+    list_select_related = ("station", "space", "buyer")
+    date_hierarchy = "starts_at"
+    ordering = ("starts_at",)
+    fieldsets = READ_ONLY_FIELDSETS
+    readonly_fields = tuple(name for _title, options in READ_ONLY_FIELDSETS for name in options["fields"])
+    inlines = [BookingEventInline]
+    actions = ["check_in", "record_completed", "mark_no_show", "cancel"]
+
+    def get_queryset(self, request):
+        # The change page shows the charter versions; the changelist uses list_select_related.
+        return super().get_queryset(request).select_related("station", "space", "buyer")
+
+    # Bookings come from the public wizard, change only through the actions, and
+    # stay for the retention purge: the form is never editable, for anyone.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_transition_permission(self, request):
+        """Run the actions: the change permission on bookings, within the station scope."""
+        return has_station_access(request.user) and request.user.has_perm("bookings.change_booking")
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def local_starts_at(self, obj):
+        return local_datetime_display(obj.starts_at, obj.station)
+
+    @admin.display(description=_("ends at"), ordering="ends_at")
+    def local_ends_at(self, obj):
+        return local_datetime_display(obj.ends_at, obj.station)
+
+    @admin.display(description=_("buyer's email"), ordering="buyer__email")
+    def buyer_email(self, obj):
+        return obj.buyer.email
+
+    def _transition_each(self, request, queryset, transition, *, done_message, refused_message) -> None:
+        """Apply `transition` booking by booking; one refusal does not stop the others."""
+        done = 0
+        for booking in queryset.select_related("station", "space").order_by("starts_at"):
+            previous = booking.get_status_display()
+            try:
+                transition(booking)
+            except InvalidTransition:
+                self.message_user(
+                    request,
+                    refused_message % {"reference": booking.reference, "status": previous},
+                    messages.WARNING,
+                )
+            except BookingError as exc:
+                self.message_user(
+                    request,
+                    gettext("%(reference)s: %(error)s") % {"reference": booking.reference, "error": exc.message},
+                    messages.WARNING,
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % {"count": done}, messages.SUCCESS)
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Check in"),
+        description_plural=_("Check in the selected bookings"),
+        location=BOTH_LOCATIONS,
+    )
+    def check_in(self, request, queryset):
+        self._transition_each(
+            request,
+            queryset,
+            lambda booking: services.booking_check_in(booking=booking, user=request.user),
+            done_message=lambda n: ngettext("%(count)d booking checked in.", "%(count)d bookings checked in.", n),
+            refused_message=gettext(
+                "%(reference)s was not checked in: only a confirmed booking can be, and its status is “%(status)s”."
+            ),
+        )
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Record as completed"),
+        description_plural=_("Record the selected bookings as completed"),
+        location=BOTH_LOCATIONS,
+    )
+    def record_completed(self, request, queryset):
+        self._transition_each(
+            request,
+            queryset,
+            lambda booking: services.booking_record_outcome(
+                booking=booking, outcome=BookingStatus.COMPLETED, user=request.user
+            ),
+            done_message=lambda n: ngettext(
+                "%(count)d booking recorded as completed.", "%(count)d bookings recorded as completed.", n
+            ),
+            refused_message=gettext(
+                "%(reference)s was not recorded as completed: only a checked-in booking can be, "
+                "and its status is “%(status)s”."
+            ),
+        )
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Mark as no-show"),
+        description_plural=_("Mark the selected bookings as no-show"),
+        location=BOTH_LOCATIONS,
+    )
+    def mark_no_show(self, request, queryset):
+        self._transition_each(
+            request,
+            queryset,
+            lambda booking: services.booking_mark_no_show(booking=booking, user=request.user),
+            done_message=lambda n: ngettext(
+                "%(count)d booking marked as no-show.", "%(count)d bookings marked as no-show.", n
+            ),
+            refused_message=gettext(
+                "%(reference)s was not marked as no-show: only a confirmed booking can be, "
+                "and its status is “%(status)s”."
+            ),
+        )
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Cancel"),
+        description_plural=_("Cancel the selected bookings"),
+        location=BOTH_LOCATIONS,
+    )
+    def cancel(self, request, queryset):
+        self._transition_each(
+            request,
+            queryset,
+            lambda booking: services.booking_cancel(
+                booking=booking,
+                role=services.Actor.STAFF,
+                user=request.user,
+                reason=gettext("Cancelled by the police station."),
+            ),
+            done_message=lambda n: ngettext("%(count)d booking cancelled.", "%(count)d bookings cancelled.", n),
+            refused_message=gettext(
+                "%(reference)s was not cancelled: only a pending or confirmed booking can be, "
+                "and its status is “%(status)s”."
+            ),
+        )
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(StationScopedAdmin, admin.ModelAdmin):
+    """The audit trail: read-only for everyone."""
+
+    station_path = "booking__station"
+    list_display = ("booking", "at", "actor_role", "actor", "from_status", "to_status")
+    list_filter = (StationListFilter, "to_status", "actor_role")
+    list_select_related = ("booking", "actor")
+    search_fields = ("booking__reference",)
+    date_hierarchy = "at"
+    fields = ("booking", "at", "actor_role", "actor", "from_status", "to_status", "note", "notified_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,182 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scoping import (
+    LocalDayFilter,
+    StationListFilter,
+    StationScopedAdmin,
+    StationScopedInline,
+    local_datetime_display,
+    scope_queryset,
+    sees_all_stations,
+)
+from .models import Closure, Officer, OpeningHours, ParkingBay, Room, Shift, Station
+
+
+class OpeningHoursInline(StationScopedInline, admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(StationScopedInline, admin.TabularInline):
+    model = Closure
+    extra = 0
+    fields = ("starts_at", "ends_at", "reason")
+
+
+@admin.register(Station)
+class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
+    station_path = "pk"
+    list_display = ("name", "slug", "time_zone", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "slug")
+    inlines = [OpeningHoursInline, ClosureInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_active", "time_zone")}),
+        (_("Contact"), {"fields": ("address", "access_notes", "phone", "latitude", "longitude")}),
+        (
+            _("Booking rules"),
+            {"fields": ("slot_minutes", "lead_time_minutes", "horizon_days", "seller_window_hours")},
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not sees_all_stations(request.user):
+            # The slug is in public links and emails already sent; the time zone
+            # gives every opening hour and booking its wall-clock meaning.
+            return ("slug", "time_zone")
+        return ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ("name",)} if obj is None else {}
+
+
+class SpaceAdmin(StationScopedAdmin, admin.ModelAdmin):
+    """Rooms and parking bays have their own pages; the proxy model's save() sets the kind."""
+
+    list_display = ("name", "station", "description", "is_active")
+    list_filter = (StationListFilter, "is_active")
+    list_select_related = ("station",)
+    search_fields = ("name", "description")
+    fields = ("station", "name", "description", "is_active")
+
+
+@admin.register(Room)
+class RoomAdmin(SpaceAdmin):
+    pass
+
+
+@admin.register(ParkingBay)
+class ParkingBayAdmin(SpaceAdmin):
+    pass
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(StationScopedAdmin, admin.ModelAdmin):
+    list_display = ("station", "weekday", "opens_at", "closes_at")
+    list_filter = (StationListFilter, "weekday")
+    list_select_related = ("station",)
+
+
+class ClosureDayFilter(LocalDayFilter):
+    datetime_field = "starts_at"
+    time_zone_path = "station__time_zone"
+
+
+@admin.register(Closure)
+class ClosureAdmin(StationScopedAdmin, admin.ModelAdmin):
+    list_display = ("station", "local_starts_at", "local_ends_at", "reason")
+    list_filter = (StationListFilter, ClosureDayFilter)
+    list_select_related = ("station",)
+    search_fields = ("reason",)
+    date_hierarchy = "starts_at"
+    fields = ("station", "starts_at", "ends_at", "reason")
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def local_starts_at(self, obj):
+        return local_datetime_display(obj.starts_at, obj.station)
+
+    @admin.display(description=_("ends at"), ordering="ends_at")
+    def local_ends_at(self, obj):
+        return local_datetime_display(obj.ends_at, obj.station)
+
+
+@admin.register(Officer)
+class OfficerAdmin(StationScopedAdmin, admin.ModelAdmin):
+    list_display = ("badge_number", "full_name", "email", "station", "is_active")
+    list_filter = (StationListFilter, "is_active")
+    list_select_related = ("user", "station")
+    search_fields = ("badge_number", "user__email", "user__first_name", "user__last_name")
+    fields = ("station", "user", "badge_number", "is_active")
+
+    def get_queryset(self, request):
+        # The autocomplete on shifts prints each officer with their user's name.
+        return super().get_queryset(request).select_related("user")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The account behind a badge is chosen once; this also keeps an account
+        # with no station (see below) valid when the officer is edited.
+        return ("user",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Only accounts attached to a station (the user's own, for staff) and
+            # not already an officer: never the buyers' accounts.
+            users = get_user_model().objects.filter(station__isnull=False, officer__isnull=True)
+            kwargs["queryset"] = scope_queryset(users.order_by("email"), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("name"), ordering="user__last_name")
+    def full_name(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description=_("email address"), ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+
+class OfficerListFilter(admin.SimpleListFilter):
+    title = _("officer")
+    parameter_name = "officer"
+
+    def lookups(self, request, model_admin):
+        officers = scope_queryset(Officer.objects.select_related("user"), request.user)
+        return [(str(officer.pk), str(officer)) for officer in officers]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {pk for pk, _name in self.lookup_choices}:
+            return queryset.none()
+        return queryset.filter(officer_id=value)
+
+
+class ShiftDayFilter(LocalDayFilter):
+    datetime_field = "starts_at"
+    time_zone_path = "officer__station__time_zone"
+
+
+@admin.register(Shift)
+class ShiftAdmin(StationScopedAdmin, admin.ModelAdmin):
+    station_path = "officer__station"
+    list_display = ("officer", "station", "local_starts_at", "local_ends_at")
+    list_filter = (StationListFilter, ShiftDayFilter, OfficerListFilter)
+    list_select_related = ("officer__user", "officer__station")
+    search_fields = ("officer__badge_number", "officer__user__email", "officer__user__last_name")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("officer",)
+    fields = ("officer", "starts_at", "ends_at")
+
+    @admin.display(description=_("station"), ordering="officer__station__name")
+    def station(self, obj):
+        return obj.officer.station
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def local_starts_at(self, obj):
+        return local_datetime_display(obj.starts_at, obj.officer.station)
+
+    @admin.display(description=_("ends at"), ordering="ends_at")
+    def local_ends_at(self, obj):
+        return local_datetime_display(obj.ends_at, obj.officer.station)
