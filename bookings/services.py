@@ -21,7 +21,7 @@ from .exceptions import (
     SlotUnavailable,
     TooManyActiveBookings,
 )
-from .models import Booking, BookingEvent, BookingStatus, ItemKind
+from .models import Booking, BookingEvent, BookingStatus, ItemKind, new_reference
 from .selectors import buyer_active_booking_count, hold_deadline, station_slot
 
 S = BookingStatus
@@ -72,6 +72,17 @@ def _expire_overdue_holds(*, station: Station, starts_at: datetime, ends_at: dat
         booking_expire(booking=booking, now=now)
 
 
+def _unused_reference() -> str:
+    # Only 25**5 references exist, so draws collide as bookings pile up; left to
+    # the unique constraint, a collision would surface as a misleading
+    # SlotUnavailable below. (Two creations drawing the same fresh reference at
+    # the same instant remain possible but negligible.)
+    while True:
+        reference = new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
 def booking_create(
     *,
     buyer,
@@ -110,6 +121,7 @@ def booking_create(
             if slot is None:
                 raise SlotUnavailable
             booking = Booking.objects.create(
+                reference=_unused_reference(),
                 station=station,
                 space_id=slot.free_space_ids[0],
                 starts_at=slot.starts_at,
