@@ -162,4 +162,8 @@ def buyer_bookings(*, buyer):
 
 
 def buyer_active_booking_count(*, buyer, now: datetime | None = None) -> int:
-    return Booking.objects.active(now).filter(buyer=buyer).count()
+    now = now or timezone.now()
+    # Only bookings still to come or under way: one whose slot is over stays
+    # confirmed or checked in until staff record an outcome or a no-show, and
+    # must not lock the buyer out meanwhile ("wait until one is over").
+    return Booking.objects.active(now).filter(buyer=buyer, ends_at__gt=now).count()
