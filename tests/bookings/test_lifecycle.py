@@ -325,6 +325,48 @@ def test_a_lapsed_hold_does_not_count_towards_the_limit(buyer, paris_11, officer
     assert fourth.status == S.PENDING
 
 
+@pytest.mark.parametrize("status", [S.CONFIRMED, S.CHECKED_IN])
+def test_bookings_whose_slot_is_over_do_not_count_towards_the_limit(buyer, paris_11, officer, charter, seller, status):
+    # The refusal tells the buyer to "wait until one is over": staff closing
+    # the file (outcome, no-show) later must not keep the buyer locked out.
+    room = paris_11.spaces.get(kind=SpaceKind.ROOM)
+    for days in (1, 2, 3):
+        starts_at = NOW - timedelta(days=days)
+        factories.BookingFactory(
+            station=paris_11,
+            space=room,
+            buyer=buyer,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=30),
+            hold_expires_at=starts_at - timedelta(hours=2),
+            buyer_charter_version=charter,
+            status=status,
+        )
+
+    booking = book(buyer, paris_11, seller)
+
+    assert booking.status == S.PENDING
+
+
+def test_a_booking_under_way_still_counts_towards_the_limit(buyer, paris_11, officer, charter, seller):
+    room = paris_11.spaces.get(kind=SpaceKind.ROOM)
+    for minutes in (-10, 60 * 24, 60 * 25):  # one started ten minutes ago, two to come
+        starts_at = NOW + timedelta(minutes=minutes)
+        factories.BookingFactory(
+            station=paris_11,
+            space=room,
+            buyer=buyer,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=30),
+            hold_expires_at=NOW - timedelta(hours=3),
+            buyer_charter_version=charter,
+            status=S.CHECKED_IN if minutes < 0 else S.CONFIRMED,
+        )
+
+    with pytest.raises(TooManyActiveBookings):
+        book(buyer, paris_11, seller)
+
+
 @pytest.mark.parametrize("email", ["buyer@example.org", "  Buyer@Example.ORG "])
 def test_naming_yourself_as_the_seller_is_refused(buyer, paris_11, officer, charter, email):
     with pytest.raises(SellerIsBuyer):
