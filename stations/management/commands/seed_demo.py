@@ -171,7 +171,7 @@ def _seed_paris_station(spec: dict) -> Station:
     for number, (first_name, last_name) in enumerate(spec["officers"], start=1):
         user, _created = User.objects.update_or_create(
             email=f"officer{number}.{station.slug}@{DEMO_DOMAIN}",
-            defaults={"first_name": first_name, "last_name": last_name, "is_staff": False},
+            defaults={"first_name": first_name, "last_name": last_name, "is_staff": False, "station": station},
         )
         # Officers get assignments by email; they do not log in to the demo.
         user.set_unusable_password()
