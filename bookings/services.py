@@ -7,6 +7,7 @@ change sends nothing.
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -109,8 +110,10 @@ def booking_create(
     limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
     try:
         with transaction.atomic():
-            # One booking at a time per station: the officer-capacity check and
-            # the insert must see the same roster and the same bookings.
+            # One booking at a time per buyer (the limit on active bookings holds
+            # across stations) and per station (the officer-capacity check and the
+            # insert must see the same roster and bookings). Always in this order.
+            get_user_model().objects.select_for_update().filter(pk=buyer.pk).first()
             Station.objects.select_for_update().get(pk=station.pk)
             if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
                 raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
