@@ -165,6 +165,15 @@ class Booking(models.Model):
         )
 
 
+class Actor(models.TextChoices):
+    """Who made a change, for the audit trail."""
+
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+    STAFF = "staff", _("Station staff")
+    SYSTEM = "system", _("System")
+
+
 class BookingEvent(models.Model):
     """One row per transition: who did what, when, from which state to which."""
 
@@ -178,7 +187,7 @@ class BookingEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_role = models.CharField(_("by"), max_length=16)
+    actor_role = models.CharField(_("by"), max_length=16, choices=Actor.choices)
     from_status = models.CharField(_("from"), max_length=16, choices=BookingStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=BookingStatus.choices)
     note = models.TextField(_("note"), blank=True)

@@ -22,19 +22,10 @@ from .exceptions import (
     SlotUnavailable,
     TooManyActiveBookings,
 )
-from .models import Booking, BookingEvent, BookingStatus, ItemKind, new_reference
+from .models import Actor, Booking, BookingEvent, BookingStatus, ItemKind, new_reference
 from .selectors import buyer_active_booking_count, hold_deadline, station_slot
 
 S = BookingStatus
-
-
-class Actor:
-    """Who made a change, for the audit trail."""
-
-    BUYER = "buyer"
-    SELLER = "seller"
-    STAFF = "staff"
-    SYSTEM = "system"
 
 
 def _record_event(*, booking: Booking, from_status: str, to_status: str, role: str, user=None, note: str = ""):
@@ -202,6 +193,10 @@ def bookings_expire_overdue(*, now: datetime | None = None, batch_size: int = 50
 
 
 def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "") -> Booking:
+    # A party may cancel only ahead of the slot and while the hold stands (else
+    # a no-show could be rewritten as a cancellation); staff may cancel any time.
+    if role != Actor.STAFF and not booking.can_be_cancelled:
+        raise InvalidTransition
     return _transition(
         booking=booking,
         allowed_from=(S.PENDING, S.CONFIRMED),

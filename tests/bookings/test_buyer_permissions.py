@@ -153,3 +153,15 @@ def test_staff_of_the_station_get_404_on_the_buyer_pages_too(client, staff_11e, 
     assert client.get(detail_url(bs_booking)).status_code == 404
     assert client.post(cancel_url(bs_booking), {"reason": "x"}).status_code == 404
     assert snapshot(bs_booking) == before
+
+
+def test_buyer_cannot_cancel_once_the_slot_has_started(client, buyer, charter):
+    started = timezone.now() - timedelta(minutes=10)
+    booking = factories.BookingFactory(
+        buyer=buyer, status=BookingStatus.CONFIRMED, starts_at=started, buyer_charter_version=charter
+    )
+    client.force_login(buyer)
+    client.post(reverse("bookings:cancel", args=[booking.reference]), {"reason": "Changed my mind"})
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+    assert not booking.events.exists()
