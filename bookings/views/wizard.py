@@ -52,6 +52,14 @@ def _missing_step(draft: dict, step: str) -> str | None:
     return None
 
 
+def _parse_day(value):
+    """The day a query string names, or None for anything that is not a real date ("2026-02-31")."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 def _station(slug) -> Station:
     return get_object_or_404(Station, slug=slug, is_active=True)
 
@@ -117,7 +125,7 @@ def slot_step(request, slug):
     kind = _kind(draft)
     slots = station_free_slots(station=station, kind=kind, first_day=days[0], last_day=days[-1])
     slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
-    chosen_day = parse_date(request.GET.get("day") or request.POST.get("day") or "") or None
+    chosen_day = _parse_day(request.GET.get("day") or request.POST.get("day"))
     if chosen_day not in slots_by_day:
         chosen_day = next(iter(slots_by_day), None)
     day_slots = slots_by_day.get(chosen_day, [])

@@ -158,3 +158,12 @@ def test_without_a_published_charter_the_wizard_says_bookings_are_closed(client,
     response = client.get(reverse("bookings:item", args=[paris_11.slug]))
     assert response.status_code == 503
     assert "not open yet" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["2026-02-31", "not-a-day", "9999-99-99", ""])
+def test_a_malformed_day_falls_back_to_the_first_free_day(client, paris_11, officer, buyer, charter, day):
+    client.force_login(buyer)
+    _fill_item(client, paris_11)
+    response = client.get(reverse("bookings:slot", args=[paris_11.slug]), {"day": day})
+    assert response.status_code == 200
+    assert response.context["chosen_day"] == _first_free_slot(paris_11).local_starts_at.date()
