@@ -25,22 +25,39 @@ class ItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("item_kind") == ItemKind.VEHICLE and not data.get("vehicle_plate", "").strip():
-            self.add_error("vehicle_plate", _("Give the vehicle's plate so the officers can find it on the bay."))
+        self.verdict = None
         if data.get("item_title"):
-            verdict = charter_check(
+            self.verdict = verdict = charter_check(
                 version=charter_current(), title=data["item_title"], description=data.get("item_description", "")
             )
-            if not verdict.allowed:
+            if verdict.forbidden:
                 raise forms.ValidationError(
                     format_html(
-                        '{} <a href="{}">{}</a>',
+                        '{} <a href="{}#{}">{}</a>',
                         verdict.reason,
                         reverse("charter:current"),
+                        verdict.category,
                         _("Read the charter of forbidden items."),
                     ),
                     code="charter",
                 )
+            if verdict.is_vehicle and data.get("item_kind") != ItemKind.VEHICLE:
+                # The charter decides where the exchange happens: a vehicle never goes
+                # to a room, so the choice is switched (and shown switched) to a vehicle.
+                data["item_kind"] = ItemKind.VEHICLE
+                self.data = self.data.copy()
+                self.data[self.add_prefix("item_kind")] = ItemKind.VEHICLE
+                if not data.get("vehicle_plate", "").strip():
+                    self.add_error(
+                        "vehicle_plate",
+                        _(
+                            "This looks like a vehicle: vehicles are exchanged on a parking bay in front of the "
+                            "station, never in a room. Give its plate."
+                        ),
+                    )
+                    return data
+        if data.get("item_kind") == ItemKind.VEHICLE and not data.get("vehicle_plate", "").strip():
+            self.add_error("vehicle_plate", _("Give the vehicle's plate so the officers can find it on the bay."))
         return data
 
 

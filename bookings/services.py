@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from charter.models import CharterVersion
-from charter.selectors import charter_check, charter_current
+from charter.selectors import charter_check, charter_current, charter_verdict_for_booking
+from charter.services import charter_review_record
 from stations.models import SpaceKind, Station
 
 from .exceptions import (
@@ -94,8 +95,10 @@ def booking_create(
         raise SellerIsBuyer
     charter = charter_current()
     verdict = charter_check(version=charter, title=item_title, description=item_description)
-    if not verdict.allowed:
+    if verdict.forbidden:
         raise CharterViolation(verdict)
+    if verdict.is_vehicle:
+        item_kind = ItemKind.VEHICLE  # the charter sends a vehicle to a parking bay, whatever was declared
     kind = SpaceKind.BAY if item_kind == ItemKind.VEHICLE else SpaceKind.ROOM
     now = timezone.now()
     limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
@@ -132,6 +135,7 @@ def booking_create(
                 vehicle_plate=vehicle_plate.strip().upper() if item_kind == ItemKind.VEHICLE else "",
                 buyer_charter_version=charter,
             )
+            charter_review_record(booking=booking, version=charter, verdict=verdict, now=now)
             _record_event(booking=booking, from_status="", to_status=S.PENDING, role=Actor.BUYER, user=buyer)
     except IntegrityError as exc:
         # The database constraint caught a concurrent booking of the same space.
@@ -144,17 +148,20 @@ def booking_accept(*, booking: Booking, charter_version: CharterVersion, now: da
     now = now or timezone.now()
     if not booking.hold_is_open(now):
         raise InvalidTransition
-    verdict = charter_check(version=charter_version, title=booking.item_title, description=booking.item_description)
-    if not verdict.allowed:
+    verdict = charter_verdict_for_booking(booking=booking, version=charter_version)  # a staff override wins
+    if verdict.forbidden:
         raise CharterViolation(verdict)
-    return _transition(
-        booking=booking,
-        allowed_from=(S.PENDING,),
-        to_status=S.CONFIRMED,
-        role=Actor.SELLER,
-        seller_charter_version=charter_version,
-        seller_answered_at=now,
-    )
+    with transaction.atomic():
+        booking = _transition(
+            booking=booking,
+            allowed_from=(S.PENDING,),
+            to_status=S.CONFIRMED,
+            role=Actor.SELLER,
+            seller_charter_version=charter_version,
+            seller_answered_at=now,
+        )
+        charter_review_record(booking=booking, version=charter_version, verdict=verdict, now=now)
+    return booking
 
 
 def booking_decline(*, booking: Booking, note: str = "", now: datetime | None = None) -> Booking:

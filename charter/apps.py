@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CharterConfig(AppConfig):
     name = "charter"
     verbose_name = _("Charter")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,7 +1,30 @@
+"""Reads of the charter, and the verdict on an item.
+
+Two caches keep the database out of the hot path:
+
+- the current version lives in Django's cache (Redis in production, shared by every
+  process) and is dropped whenever a version is saved or deleted (charter.signals),
+  so a publication reaches every process on its next request;
+- a published version's compiled rules live in this process (lru_cache), keyed by
+  the version's id: a published version never changes (the admin refuses), so the
+  entry stays right for as long as bookings point at that version. Drafts change,
+  so they are compiled afresh each time.
+
+A check is then pure Python: no database query once a version is loaded.
+"""
+
 from functools import lru_cache
 
-from .models import CharterVersion
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import BookingCharterReview, CharterVerdict, CharterVersion, Rule
 from .validator import CompiledRule, Verdict, check_item, compile_rule
+
+CURRENT_VERSION_KEY = "charter:current-version"
+# A safety net only: saving or deleting a version drops the key at once.
+CURRENT_VERSION_TIMEOUT = 300
 
 
 class NoPublishedCharter(Exception):
@@ -9,30 +32,64 @@ class NoPublishedCharter(Exception):
 
 
 def charter_current() -> CharterVersion:
-    version = CharterVersion.objects.published().order_by("-number").first()
+    version = cache.get(CURRENT_VERSION_KEY)
     if version is None:
-        raise NoPublishedCharter
+        version = CharterVersion.objects.published().order_by("-number").first()
+        if version is None:
+            raise NoPublishedCharter
+        cache.set(CURRENT_VERSION_KEY, version, CURRENT_VERSION_TIMEOUT)
     return version
 
 
-@lru_cache(maxsize=8)
-def _compiled_rules(version_id: int) -> tuple[CompiledRule, ...]:
-    # A published version's rules do not change, so compiling them once per
-    # process is safe; a new version gets a new id and its own entry.
-    from .models import Rule
+def charter_forget_current() -> None:
+    cache.delete(CURRENT_VERSION_KEY)
 
+
+def _compile(rules) -> tuple[CompiledRule, ...]:
     return tuple(
         compile_rule(
-            rule_id=r.id,
-            category=r.category,
-            terms=r.terms,
-            exceptions=r.exceptions,
-            reason_fr=r.reason_fr,
-            reason_en=r.reason_en,
+            rule_id=rule.id,
+            category=rule.category,
+            verdict=rule.verdict,
+            terms=rule.terms,
+            exceptions=rule.exceptions,
+            reason_fr=rule.reason_fr,
+            reason_en=rule.reason_en,
+            position=position,
         )
-        for r in Rule.objects.filter(version_id=version_id).order_by("id")
+        for position, rule in enumerate(rules)
     )
 
 
-def charter_check(*, version: CharterVersion, title: str, description: str = "") -> Verdict:
-    return check_item(list(_compiled_rules(version.id)), title=title, description=description)
+@lru_cache(maxsize=16)
+def _compiled_rules(version_id: int) -> tuple[CompiledRule, ...]:
+    # First rule first: among rules of one verdict, the first that fires is reported.
+    return _compile(Rule.objects.filter(version_id=version_id).order_by("id"))
+
+
+def compiled_rules(version: CharterVersion) -> tuple[CompiledRule, ...]:
+    if version.is_draft:
+        return _compile(Rule.objects.filter(version_id=version.pk).order_by("id"))
+    return _compiled_rules(version.pk)
+
+
+def charter_check(*, version: CharterVersion, title: str, description: str = "", explain: bool = False) -> Verdict:
+    return check_item(compiled_rules(version), title=title, description=description, explain=explain)
+
+
+STAFF_REFUSED = _("The police station has looked at this item and refused it.")
+
+
+def charter_verdict_for_booking(*, booking, version: CharterVersion) -> Verdict:
+    """The verdict on a booking's item under `version`, where station staff's override wins."""
+    verdict = charter_check(version=version, title=booking.item_title, description=booking.item_description)
+    override = BookingCharterReview.objects.filter(booking=booking).values_list("override_verdict", flat=True).first()
+    if not override:
+        return verdict
+    if override == CharterVerdict.FORBIDDEN:
+        reasons = {}
+        for language in ("fr", "en"):
+            with translation.override(language):
+                reasons[f"reason_{language}"] = str(STAFF_REFUSED)
+        return verdict.overridden(override, **reasons)
+    return verdict.overridden(override)

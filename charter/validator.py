@@ -1,71 +1,393 @@
-"""Decides whether an item may be exchanged at a station. Pure Python: no database here."""
+"""Decides whether an item may be exchanged at a station. Pure Python: no database, no Django models.
+
+A charter version's rules are compiled once (charter.selectors caches them per
+published version) and each check is then a few regular-expression searches
+over the listing's folded text.
+
+Matching, for real listings:
+
+- case, accents and ligatures are folded ("Lave-Linge", "lave linge", "LAVE LINGE" are one);
+  hyphens, apostrophes, punctuation and emoji are word separators ("l'arme" holds "arme");
+- each word of a term also matches its plural ("couteaux", "knives", "batteries") and, after the
+  first word, its feminine ("poing américain" matches "poings américains", "poing américaine");
+  the forms are generated from the word's ending, so "arme" matches "armes" but not "armées";
+- the words of a term may be written apart or joined ("lave linge", "lavelinge", "ak 47", "ak47");
+  where a term has a linking word ("à", "de", "d'", "of"), any linking word or none will do
+  ("pistolet à peinture", "pistolet de peinture", "pistolet peinture");
+- terms match whole words only ("gun" is not in "gunmetal"), anywhere among brand and model noise.
+
+Exceptions say when a term is harmless, two kinds told apart by the rule's own terms:
+
+- an exception that contains one of the rule's terms ("pistolet à colle", "couteau à beurre",
+  "car seat") cancels that term wherever the whole phrase is written, as often as it is written;
+- any other exception ("jouet", "toy", "DVD", "Hot Wheels") cancels a term written next to it,
+  at most one word away on either side ("lave-linge jouet", "jouet Smoby lave-linge").
+
+A listing may set off several rules: the most severe verdict wins (forbidden, then review, then
+allowed) and, among rules of that verdict, the first one in the version. A vehicle rule sends the
+item to a parking bay whatever else is found.
+"""
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from django.utils import translation
+ALLOWED = "allowed"
+REVIEW = "review"
+FORBIDDEN = "forbidden"
+SEVERITY = {ALLOWED: 0, REVIEW: 1, FORBIDDEN: 2}
 
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_'’`/.,;:!?()\[\]\"«»]+")
+ROOM = "room"
+BAY = "bay"
+VEHICLE_CATEGORY = "vehicle"
+
+# How many words may stand between a context exception ("toy") and the term it cancels.
+CONTEXT_GAP = 1
+
+# Small words: optional inside a term ("machine à laver", "machine laver") and not counted
+# when measuring the distance between a context exception and a term.
+SMALL_WORDS = frozenset(
+    {"a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "un", "une", "avec", "et"}
+    | {"sur", "ou", "the", "of", "for", "with", "and", "an", "in", "on", "to", "x"}
+)
+
+# Linking words that may stand, or not, where a term or exception has one.
+LINKING_WORDS = ("a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "of", "for", "the")
+_LINK = "(?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}"
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_NON_WORD = re.compile(r"[\W_]+")
+_VOWELS = frozenset("aeiouy")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def normalise(text: str) -> str:
-    """Casefold, drop accents and turn hyphens, apostrophes and punctuation into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return f" {_SEPARATORS.sub(' ', without_accents).strip()} "
+    """Casefold, fold accents and ligatures, and keep only letters and digits separated by single spaces.
+
+    The result starts and ends with a space so that every word is framed by spaces.
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
+    without_marks = "".join(c for c in folded if not unicodedata.combining(c))
+    return f" {_NON_WORD.sub(' ', without_marks).strip()} "
+
+
+def word_forms(word: str, *, feminine: bool = False) -> set[str]:
+    """A normalised word and its plural (and, if asked, feminine) forms, French and English."""
+    forms = {word}
+    if len(word) < 3 or not word.isalpha():
+        return forms
+    bases = {word}
+    if feminine and not word.endswith("e"):
+        if word.endswith(("ien", "on")):
+            bases.add(word + "ne")
+        elif word.endswith("el"):
+            bases.add(word + "le")
+        elif word.endswith("if"):
+            bases.add(word[:-1] + "ve")
+        elif word.endswith("eux"):
+            bases.add(word[:-1] + "se")
+        elif word.endswith("er"):
+            bases.add(word[:-2] + "ere")
+        else:
+            bases.add(word + "e")
+    for base in bases:
+        forms |= _plurals(base)
+    return forms
+
+
+def _plurals(word: str) -> set[str]:
+    if word.endswith(("s", "x", "z")):
+        return {word, word + "es"}
+    if word.endswith(("eau", "au", "eu", "ou")):
+        return {word, word + "x", word + "s"}
+    if word.endswith("al"):
+        return {word, word + "s", word[:-2] + "aux"}
+    if word.endswith("fe"):
+        return {word, word + "s", word[:-2] + "ves"}
+    if word.endswith("e"):
+        return {word, word + "s"}
+    if word.endswith("f"):
+        return {word, word + "s", word[:-1] + "ves"}
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        return {word, word + "s", word[:-1] + "ies"}
+    if word.endswith(("ch", "sh")):
+        return {word, word + "s", word + "es"}
+    return {word, word + "s"}
+
+
+def _alternation(forms) -> str:
+    # Longest first: the regex engine takes the first alternative that fits.
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+def phrase_pattern(phrase: str) -> str | None:
+    """The regular expression (no frame) for a term or exception phrase; None for a phrase without words."""
+    words = normalise(phrase).split()
+    if not words:
+        return None
+    pattern = ""
+    pending_small = []
+    first = True
+    for index, word in enumerate(words):
+        inner = 0 < index < len(words) - 1
+        if inner and word in SMALL_WORDS:
+            pending_small.append(word)
+            continue
+        forms = _alternation(word_forms(word, feminine=not first))
+        if first:
+            pattern = forms
+        elif pending_small:
+            # "pistolet à peinture" is also written "pistolet de peinture", "pistolet pour
+            # peinture" or "pistolet peinture": any one or two linking words, or none.
+            pattern += f" {_LINK}" + forms
+        else:
+            # "lave linge" or "lavelinge"
+            pattern += " ?" + forms
+        pending_small = []
+        first = False
+    return pattern
+
+
+def _compile_phrases(phrases) -> re.Pattern | None:
+    patterns = sorted({p for p in (phrase_pattern(phrase) for phrase in phrases) if p}, key=lambda p: (-len(p), p))
+    if not patterns:
+        return None
+    # Zero-width at each word start with a capture: overlapping occurrences are all found.
+    return re.compile(r"(?<= )(?=(" + "|".join(patterns) + r")(?= ))")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @dataclass(frozen=True)
 class CompiledRule:
-    rule_id: int
+    rule_id: int | None
     category: str
-    pattern: re.Pattern
-    exceptions: tuple[str, ...]
+    verdict: str
+    terms: re.Pattern | None
+    cancelling: re.Pattern | None  # exceptions that contain a term
+    context: re.Pattern | None  # exceptions that do not
     reason_fr: str
     reason_en: str
+    position: int = 0
+    # Each exception as written, with its own pattern: to name the one that cancelled a term.
+    exception_lines: tuple[tuple[str, re.Pattern], ...] = ()
+
+    def exception_named(self, matched: str) -> str:
+        framed = f" {matched} "
+        for line, pattern in self.exception_lines:
+            if pattern.fullmatch(framed):
+                return line
+        return matched
 
     @property
-    def reason(self) -> str:
-        return self.reason_fr if translation.get_language() == "fr" else self.reason_en
+    def space_kind(self) -> str:
+        return BAY if self.category == VEHICLE_CATEGORY else ROOM
+
+
+def compile_rule(
+    *,
+    rule_id: int | None,
+    category: str,
+    terms: str,
+    exceptions: str = "",
+    reason_fr: str = "",
+    reason_en: str = "",
+    verdict: str = FORBIDDEN,
+    position: int = 0,
+) -> CompiledRule:
+    term_list = _lines(terms)
+    term_pattern = _compile_phrases(term_list)
+    cancelling, context, named = [], [], []
+    for phrase in _lines(exceptions):
+        pattern = phrase_pattern(phrase)
+        if pattern is None:
+            continue
+        named.append((phrase, re.compile(f" {pattern} ")))
+        text = normalise(phrase)
+        if term_pattern is not None and term_pattern.search(text):
+            cancelling.append(phrase)
+        else:
+            context.append(phrase)
+    return CompiledRule(
+        rule_id=rule_id,
+        category=category,
+        verdict=verdict,
+        terms=term_pattern,
+        cancelling=_compile_phrases(cancelling),
+        context=_compile_phrases(context),
+        reason_fr=reason_fr,
+        reason_en=reason_en,
+        position=position,
+        exception_lines=tuple(named),
+    )
+
+
+def invalid_phrases(text: str) -> list[str]:
+    """Lines of a terms or exceptions field that hold no letter or digit, so could never match."""
+    return [line for line in _lines(text) if phrase_pattern(line) is None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One term found in the listing, and what became of it (for the admin's explanations)."""
+
+    rule_id: int | None
+    category: str
+    verdict: str
+    term: str
+    cancelled_by: str = ""
 
 
 @dataclass(frozen=True)
 class Verdict:
-    allowed: bool
+    verdict: str = ALLOWED
+    space_kind: str = ROOM
     category: str = ""
     rule_id: int | None = None
-    reason: str = ""
+    reason_fr: str = ""
+    reason_en: str = ""
+    term: str = ""
+    steps: tuple[Step, ...] = field(default=(), compare=False)
+    # Set when station staff overrode the verdict: what the rules alone said.
+    automatic: str = ""
+
+    @property
+    def forbidden(self) -> bool:
+        return self.verdict == FORBIDDEN
+
+    @property
+    def needs_review(self) -> bool:
+        return self.verdict == REVIEW
+
+    @property
+    def is_vehicle(self) -> bool:
+        return self.space_kind == BAY
+
+    def reason_in(self, language: str | None) -> str:
+        return self.reason_fr if (language or "").startswith("fr") else self.reason_en
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active Django language (English outside Django)."""
+        try:
+            from django.utils import translation
+
+            language = translation.get_language()
+        except Exception:  # noqa: BLE001 - outside a configured Django project
+            language = "en"
+        return self.reason_in(language)
+
+    def as_dict(self, language: str | None = None) -> dict:
+        """The command-line and JSON contract: verdict, space_kind, category, rule, reason."""
+        return {
+            "verdict": self.verdict,
+            "space_kind": self.space_kind,
+            "category": self.category or None,
+            "rule": self.rule_id,
+            "reason": self.reason_in(language) if language else self.reason,
+        }
+
+    def overridden(self, verdict: str, *, reason_fr: str = "", reason_en: str = "") -> "Verdict":
+        changes = {"verdict": verdict, "automatic": self.automatic or self.verdict}
+        if reason_fr or reason_en:
+            changes |= {"reason_fr": reason_fr, "reason_en": reason_en}
+        return replace(self, **changes)
 
 
-def _term_pattern(term: str) -> str:
-    # Each word may take a plural ending (s, x, es); words may be joined by
-    # spaces or nothing ("lave linge", "lavelinge").
-    words = normalise(term).split()
-    return r"\s?".join(re.escape(word) + r"(?:s|x|es)?" for word in words)
+class _Tokens:
+    """Word positions of a normalised text, computed only when a context exception needs them."""
+
+    def __init__(self, text: str):
+        self.starts = [m.start() for m in re.finditer(r"(?<= )[^ ]", text)]
+        self.words = text.split()
+
+    def index(self, char_position: int) -> int:
+        # The word that starts at or before char_position.
+        low, high = 0, len(self.starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.starts[middle] <= char_position:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.index(start), self.index(end - 1)
+
+    def gap(self, first: tuple[int, int], second: tuple[int, int]) -> int:
+        """Words between two word spans (which do not overlap), leaving out small words and numbers:
+        "Nerf Elite 2.0 pistolet" has one word between "nerf" and "pistolet"."""
+        left, right = (first, second) if first[1] < second[0] else (second, first)
+        between = self.words[left[1] + 1 : right[0]]
+        return sum(1 for word in between if word not in SMALL_WORDS and not _HAS_DIGIT.search(word))
 
 
-def compile_rule(*, rule_id: int, category: str, terms: str, exceptions: str, reason_fr: str, reason_en: str):
-    alternatives = [_term_pattern(t) for t in terms.splitlines() if t.strip()]
-    pattern = re.compile(r"\s(?:" + "|".join(alternatives) + r")\s") if alternatives else re.compile(r"(?!)")
-    return CompiledRule(
-        rule_id=rule_id,
-        category=category,
-        pattern=pattern,
-        exceptions=tuple(normalise(e) for e in exceptions.splitlines() if e.strip()),
-        reason_fr=reason_fr,
-        reason_en=reason_en,
-    )
+def _overlapping(pattern: re.Pattern | None, text: str) -> list[tuple[int, int, str]]:
+    if pattern is None:
+        return []
+    return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
 
 
-def check_item(rules: list[CompiledRule], *, title: str, description: str = "") -> Verdict:
-    text = normalise(f"{title} {description}")
+def _live_term(rule: CompiledRule, text: str, tokens_box: list, steps: list | None) -> str | None:
+    """The first occurrence of one of the rule's terms that no exception cancels, or None."""
+    cancelling = _overlapping(rule.cancelling, text)
+    context = _overlapping(rule.context, text)
+    for start, end, term in _overlapping(rule.terms, text):
+        cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
+        if not cancelled_by and context:
+            if not tokens_box:
+                tokens_box.append(_Tokens(text))
+            tokens = tokens_box[0]
+            term_span = tokens.span(start, end)
+            for a, b, phrase in context:
+                phrase_span = tokens.span(a, b)
+                apart = phrase_span[1] < term_span[0] or term_span[1] < phrase_span[0]
+                if apart and tokens.gap(term_span, phrase_span) <= CONTEXT_GAP:
+                    cancelled_by = phrase
+                    break
+        if steps is not None:
+            name = rule.exception_named(cancelled_by) if cancelled_by else ""
+            steps.append(Step(rule.rule_id, rule.category, rule.verdict, term, name))
+        if not cancelled_by:
+            return term
+    return None
+
+
+def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
+    """The verdict on a listing under the given compiled rules."""
+    text = normalise(f"{title}\n{description}")
+    tokens_box: list = []
+    steps: list | None = [] if explain else None
+    best: tuple[CompiledRule, str] | None = None
+    bay = False
     for rule in rules:
-        # An exception phrase ("glue gun", "pistolet à colle") is cut out of the
-        # text before the rule's terms are looked for.
-        remaining = text
-        for phrase in rule.exceptions:
-            remaining = remaining.replace(phrase, " ")
-        if rule.pattern.search(remaining):
-            return Verdict(allowed=False, category=rule.category, rule_id=rule.rule_id, reason=rule.reason)
-    return Verdict(allowed=True)
+        if rule.terms is None or rule.terms.search(text) is None:
+            continue
+        if (
+            best is not None
+            and SEVERITY[rule.verdict] <= SEVERITY[best[0].verdict]
+            and not (explain or (rule.space_kind == BAY and not bay))
+        ):
+            continue  # cannot change the outcome
+        term = _live_term(rule, text, tokens_box, steps)
+        if term is None:
+            continue
+        bay = bay or rule.space_kind == BAY
+        if best is None or SEVERITY[rule.verdict] > SEVERITY[best[0].verdict]:
+            best = (rule, term)
+    if best is None:
+        return Verdict(steps=tuple(steps or ()))
+    rule, term = best
+    return Verdict(
+        verdict=rule.verdict,
+        space_kind=BAY if bay else ROOM,
+        category=rule.category,
+        rule_id=rule.rule_id,
+        reason_fr=rule.reason_fr,
+        reason_en=rule.reason_en,
+        term=term,
+        steps=tuple(steps or ()),
+    )

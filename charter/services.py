@@ -1,0 +1,105 @@
+"""Every change to the charter and to a booking's charter check happens here."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import BookingCharterReview, CharterOverride, CharterVerdict, CharterVersion, Rule
+from .selectors import _compiled_rules, charter_forget_current
+from .validator import Verdict, invalid_phrases
+
+
+class CharterError(Exception):
+    message = _("This charter change cannot be made.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class AlreadyPublished(CharterError):
+    message = _("This version is already published; published versions never change.")
+
+
+class NotPublishable(CharterError):
+    pass
+
+
+def charter_version_publish(*, version: CharterVersion, now: datetime | None = None) -> CharterVersion:
+    """Publish a draft: from now on bookings and seller acceptances are checked against it.
+
+    Bookings made earlier stay tied to the versions their parties accepted
+    (Booking.buyer_charter_version and seller_charter_version).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = CharterVersion.objects.select_for_update().get(pk=version.pk)
+        if not locked.is_draft:
+            raise AlreadyPublished
+        rules = list(Rule.objects.filter(version=locked))
+        if not rules:
+            raise NotPublishable(_("A version without rules cannot be published."))
+        for rule in rules:
+            if not rule.terms.strip() or invalid_phrases(rule.terms) or invalid_phrases(rule.exceptions):
+                raise NotPublishable(_("Rule “%(rule)s” has a line without any letter or digit.") % {"rule": rule})
+        latest = CharterVersion.objects.published().aggregate(latest=Max("number"))["latest"]
+        if latest is not None and locked.number <= latest:
+            raise NotPublishable(
+                _("Version %(number)s is older than the published version %(latest)s: copy it as a new draft.")
+                % {"number": locked.number, "latest": latest}
+            )
+        locked.published_at = now
+        locked.save(update_fields=["published_at"])
+    # The current version is cached across processes (dropped by the save signal);
+    # compiled rules are per process and keyed by version id, so the new version
+    # gets its own entry. Clearing ours also frees what an old draft id held.
+    _compiled_rules.cache_clear()
+    charter_forget_current()
+    version.published_at = now
+    return version
+
+
+def charter_review_record(*, booking, version: CharterVersion, verdict: Verdict, now: datetime | None = None):
+    """Keep the automatic verdict on a booking's item (made at booking, redone at the seller's acceptance)."""
+    review, _created = BookingCharterReview.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "version": version,
+            # What the rules said: a staff override stays in its own fields.
+            "verdict": verdict.automatic or verdict.verdict,
+            "space_kind": verdict.space_kind,
+            "category": verdict.category,
+            "rule_id": verdict.rule_id,
+            "term": verdict.term[:200],
+            "checked_at": now or timezone.now(),
+        },
+    )
+    return review
+
+
+def booking_charter_override(
+    *, review: BookingCharterReview, verdict: str, reason: str, user, now: datetime | None = None
+) -> BookingCharterReview:
+    """Station staff decide on a booking's item: their verdict wins over the automatic one, with a logged reason."""
+    if verdict not in CharterVerdict.values:
+        raise CharterError(_("Unknown verdict."))
+    reason = reason.strip()
+    if not reason:
+        raise CharterError(_("Say why the verdict is changed."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = BookingCharterReview.objects.select_for_update().get(pk=review.pk)
+        CharterOverride.objects.create(
+            review=locked, at=now, by=user, from_verdict=locked.effective_verdict, to_verdict=verdict, reason=reason
+        )
+        locked.override_verdict = verdict
+        locked.override_reason = reason
+        locked.overridden_by = user
+        locked.overridden_at = now
+        locked.save(update_fields=["override_verdict", "override_reason", "overridden_by", "overridden_at"])
+    review.refresh_from_db()
+    return review
