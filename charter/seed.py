@@ -393,7 +393,7 @@ RULES = [
             """
             voiture, véhicule, automobile, voiturette, voiture sans permis, moto, motocyclette, mobylette,
             cyclomoteur, solex, scooter, quad, camping-car, fourgon, fourgonnette, camionnette, camion,
-            remorque, caravane, minibus, pick-up, side-car, car, vehicle, motorbike, motorcycle, moped,
+            remorque, caravane, minibus, pick-up truck, side-car, car, vehicle, motorbike, motorcycle, moped,
             quad bike, atv, motorhome, campervan, camper van, van, pickup truck, truck, trailer, suv,
             hatchback, carte grise, contrôle technique, ct ok, tdi, hdi, bluehdi, dci, puretech, tce, tsi,
             crdi, 50cc, 125cc, 250cc, dacia, skoda, hyundai, tesla model, vauxhall, aixam, ligier,

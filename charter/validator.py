@@ -55,8 +55,11 @@ SMALL_WORDS = frozenset(
 LINKING_WORDS = ("a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "of", "for", "the")
 _LINK = "(?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}"
 
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+_LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
 _NON_WORD = re.compile(r"[\W_]+")
+# Combining marks (the accents NFKD splits off), as one character class.
+_MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]+")
 _VOWELS = frozenset("aeiouy")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -66,9 +69,14 @@ def normalise(text: str) -> str:
 
     The result starts and ends with a space so that every word is framed by spaces.
     """
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    without_marks = "".join(c for c in folded if not unicodedata.combining(c))
-    return f" {_NON_WORD.sub(' ', without_marks).strip()} "
+    if text.isascii():
+        folded = text.lower()
+    else:
+        folded = text.casefold()
+        if _LIGATURE.search(folded):
+            folded = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], folded)
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", folded))
+    return f" {_NON_WORD.sub(' ', folded).strip()} "
 
 
 def word_forms(word: str, *, feminine: bool = False) -> set[str]:
@@ -120,40 +128,92 @@ def _alternation(forms) -> str:
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
 
 
+def _phrase_parts(phrase: str) -> list[tuple[set[str], bool]]:
+    """Each word of a phrase that must be written: its forms, and whether a linking word may precede it."""
+    words = normalise(phrase).split()
+    parts: list[tuple[set[str], bool]] = []
+    linked = False
+    for index, word in enumerate(words):
+        if 0 < index < len(words) - 1 and word in SMALL_WORDS:
+            linked = True
+            continue
+        parts.append((word_forms(word, feminine=bool(parts)), linked))
+        linked = False
+    return parts
+
+
 def phrase_pattern(phrase: str) -> str | None:
     """The regular expression (no frame) for a term or exception phrase; None for a phrase without words."""
-    words = normalise(phrase).split()
-    if not words:
+    parts = _phrase_parts(phrase)
+    if not parts:
         return None
-    pattern = ""
-    pending_small = []
-    first = True
-    for index, word in enumerate(words):
-        inner = 0 < index < len(words) - 1
-        if inner and word in SMALL_WORDS:
-            pending_small.append(word)
-            continue
-        forms = _alternation(word_forms(word, feminine=not first))
-        if first:
-            pattern = forms
-        elif pending_small:
+    pattern = _alternation(parts[0][0])
+    for forms, linked in parts[1:]:
+        if linked:
             # "pistolet à peinture" is also written "pistolet de peinture", "pistolet pour
             # peinture" or "pistolet peinture": any one or two linking words, or none.
-            pattern += f" {_LINK}" + forms
+            pattern += f" {_LINK}" + _alternation(forms)
         else:
             # "lave linge" or "lavelinge"
-            pattern += " ?" + forms
-        pending_small = []
-        first = False
+            pattern += " ?" + _alternation(forms)
     return pattern
 
 
-def _compile_phrases(phrases) -> re.Pattern | None:
-    patterns = sorted({p for p in (phrase_pattern(phrase) for phrase in phrases) if p}, key=lambda p: (-len(p), p))
-    if not patterns:
-        return None
-    # Zero-width at each word start with a capture: overlapping occurrences are all found.
-    return re.compile(r"(?<= )(?=(" + "|".join(patterns) + r")(?= ))")
+def first_words(phrase: str) -> set[str]:
+    """Every word a phrase's occurrence can start with ("lave", "laves", "lavelinge", ...)."""
+    parts = _phrase_parts(phrase)
+    if not parts:
+        return set()
+    starts = set(parts[0][0])
+    joined = set(parts[0][0])
+    for forms, linked in parts[1:]:
+        if linked:
+            break
+        joined = {head + tail for head in joined for tail in forms}
+        starts |= joined
+    return starts
+
+
+class PhraseSet:
+    """Phrases (terms or exceptions) compiled into one pattern, tried only where one of them can start.
+
+    A listing is first cut into its set of words; only a word that can begin one of
+    the phrases ("lave", "lavelinge", "pistolet") is looked at with the regular
+    expression, so a long description costs a set lookup per word, not a regex scan.
+    """
+
+    def __init__(self, phrases):
+        patterns = {p for p in (phrase_pattern(phrase) for phrase in phrases) if p}
+        # Longest first: at a given word the first alternative that fits is taken.
+        alternatives = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
+        self.pattern = re.compile(f"(?:{alternatives})(?= )") if patterns else None
+        self.first_words = frozenset(word for phrase in phrases for word in first_words(phrase))
+
+    def __bool__(self):
+        return self.pattern is not None
+
+    def found_in(self, words: set[str]) -> bool:
+        return self.pattern is not None and not self.first_words.isdisjoint(words)
+
+    def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, matched text) of every occurrence, overlapping ones included, in order."""
+        if self.pattern is None:
+            return []
+        found = []
+        for word in self.first_words.intersection(words):
+            needle = f" {word} "
+            at = text.find(needle)
+            while at != -1:
+                match = self.pattern.match(text, at + 1)
+                if match:
+                    found.append((match.start(), match.end(), match.group()))
+                at = text.find(needle, at + 1)
+        found.sort()
+        return found
+
+    def search(self, text: str) -> bool:
+        """Whether any phrase occurs in a normalised text (used at compile time only)."""
+        return bool(self.occurrences(text, set(text.split())))
 
 
 def _lines(text: str) -> list[str]:
@@ -165,9 +225,9 @@ class CompiledRule:
     rule_id: int | None
     category: str
     verdict: str
-    terms: re.Pattern | None
-    cancelling: re.Pattern | None  # exceptions that contain a term
-    context: re.Pattern | None  # exceptions that do not
+    terms: PhraseSet
+    cancelling: PhraseSet  # exceptions that contain a term
+    context: PhraseSet  # exceptions that do not
     reason_fr: str
     reason_en: str
     position: int = 0
@@ -197,16 +257,14 @@ def compile_rule(
     verdict: str = FORBIDDEN,
     position: int = 0,
 ) -> CompiledRule:
-    term_list = _lines(terms)
-    term_pattern = _compile_phrases(term_list)
+    term_set = PhraseSet(_lines(terms))
     cancelling, context, named = [], [], []
     for phrase in _lines(exceptions):
         pattern = phrase_pattern(phrase)
         if pattern is None:
             continue
         named.append((phrase, re.compile(f" {pattern} ")))
-        text = normalise(phrase)
-        if term_pattern is not None and term_pattern.search(text):
+        if term_set.search(normalise(phrase)):
             cancelling.append(phrase)
         else:
             context.append(phrase)
@@ -214,9 +272,9 @@ def compile_rule(
         rule_id=rule_id,
         category=category,
         verdict=verdict,
-        terms=term_pattern,
-        cancelling=_compile_phrases(cancelling),
-        context=_compile_phrases(context),
+        terms=term_set,
+        cancelling=PhraseSet(cancelling),
+        context=PhraseSet(context),
         reason_fr=reason_fr,
         reason_en=reason_en,
         position=position,
@@ -325,17 +383,11 @@ class _Tokens:
         return sum(1 for word in between if word not in SMALL_WORDS and not _HAS_DIGIT.search(word))
 
 
-def _overlapping(pattern: re.Pattern | None, text: str) -> list[tuple[int, int, str]]:
-    if pattern is None:
-        return []
-    return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
-
-
-def _live_term(rule: CompiledRule, text: str, tokens_box: list, steps: list | None) -> str | None:
+def _live_term(rule: CompiledRule, text: str, words: set, tokens_box: list, steps: list | None) -> str | None:
     """The first occurrence of one of the rule's terms that no exception cancels, or None."""
-    cancelling = _overlapping(rule.cancelling, text)
-    context = _overlapping(rule.context, text)
-    for start, end, term in _overlapping(rule.terms, text):
+    cancelling = rule.cancelling.occurrences(text, words)
+    context = rule.context.occurrences(text, words)
+    for start, end, term in rule.terms.occurrences(text, words):
         cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
         if not cancelled_by and context:
             if not tokens_box:
@@ -359,12 +411,13 @@ def _live_term(rule: CompiledRule, text: str, tokens_box: list, steps: list | No
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
     """The verdict on a listing under the given compiled rules."""
     text = normalise(f"{title}\n{description}")
+    words = set(text.split())
     tokens_box: list = []
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str] | None = None
     bay = False
     for rule in rules:
-        if rule.terms is None or rule.terms.search(text) is None:
+        if not rule.terms.found_in(words):
             continue
         if (
             best is not None
@@ -372,7 +425,7 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
-        term = _live_term(rule, text, tokens_box, steps)
+        term = _live_term(rule, text, words, tokens_box, steps)
         if term is None:
             continue
         bay = bay or rule.space_kind == BAY
