@@ -6,6 +6,8 @@ BookingEvent and send the emails; nothing here sets a status.
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,10 @@ from stations.admin_scoping import (
 from stations.models import SpaceKind
 
 from . import services
+from .assignment import booking_assign_officer as assign_officer_now
 from .exceptions import BookingError, InvalidTransition
 from .models import Booking, BookingEvent, BookingStatus
+from .retention import booking_set_retention_hold
 
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -36,6 +40,39 @@ class SpaceKindFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in SpaceKind.values:
             return queryset.filter(space__kind=self.value())
+        return queryset
+
+
+class StaffingFilter(admin.SimpleListFilter):
+    """Room bookings still to come that no officer can take: the ones staff must act on."""
+
+    title = _("officer")
+    parameter_name = "staffing"
+
+    def lookups(self, request, model_admin):
+        return [("unstaffed", _("No officer available")), ("assigned", _("Officer assigned"))]
+
+    def queryset(self, request, queryset):
+        rooms = queryset.filter(space__kind=SpaceKind.ROOM)
+        if self.value() == "unstaffed":
+            return rooms.active().filter(officer__isnull=True, ends_at__gt=timezone.now())
+        if self.value() == "assigned":
+            return rooms.filter(officer__isnull=False)
+        return queryset
+
+
+class RetentionFilter(admin.SimpleListFilter):
+    title = _("personal data")
+    parameter_name = "retention"
+
+    def lookups(self, request, model_admin):
+        return [("hold", _("Under an incident hold")), ("anonymised", _("Erased"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "hold":
+            return queryset.filter(retention_hold=True)
+        if self.value() == "anonymised":
+            return queryset.filter(anonymised_at__isnull=False)
         return queryset
 
 
@@ -92,7 +129,12 @@ READ_ONLY_FIELDSETS = (
         _("Charter"),
         {"fields": ("buyer_charter_version", "seller_charter_version", "seller_answered_at")},
     ),
+    (
+        _("Officer"),
+        {"fields": ("officer", "officer_notified_at", "unstaffed_since", "unstaffed_alerted_at")},
+    ),
     (None, {"fields": ("cancel_reason", "created_at", "updated_at")}),
+    (_("Personal data"), {"fields": ("retention_hold", "anonymised_at")}),
 )
 
 
@@ -105,22 +147,31 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
         "local_starts_at",
         "status",
         "item_title",
+        "officer_display",
         "buyer_email",
         "seller_email",
     )
-    list_filter = (StationListFilter, "status", SpaceKindFilter, BookingDayFilter)
+    list_filter = (StationListFilter, "status", SpaceKindFilter, BookingDayFilter, StaffingFilter, RetentionFilter)
     search_fields = ("reference", "buyer__email", "seller_email", "seller_name")
-    list_select_related = ("station", "space", "buyer")
+    list_select_related = ("station", "space", "buyer", "officer__user")
     date_hierarchy = "starts_at"
     ordering = ("starts_at",)
     fieldsets = READ_ONLY_FIELDSETS
     readonly_fields = tuple(name for _title, options in READ_ONLY_FIELDSETS for name in options["fields"])
     inlines = [BookingEventInline]
-    actions = ["check_in", "record_completed", "mark_no_show", "cancel"]
+    actions = [
+        "check_in",
+        "record_completed",
+        "mark_no_show",
+        "cancel",
+        "find_officer",
+        "set_retention_hold",
+        "lift_retention_hold",
+    ]
 
     def get_queryset(self, request):
         # The change page shows the charter versions; the changelist uses list_select_related.
-        return super().get_queryset(request).select_related("station", "space", "buyer")
+        return super().get_queryset(request).select_related("station", "space", "buyer", "officer__user")
 
     # Bookings come from the public wizard, change only through the actions, and
     # stay for the retention purge: the form is never editable, for anyone.
@@ -147,7 +198,15 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("buyer's email"), ordering="buyer__email")
     def buyer_email(self, obj):
-        return obj.buyer.email
+        return obj.buyer.email if obj.buyer_id else "—"  # erased after the retention period
+
+    @admin.display(description=_("officer"), ordering="officer__badge_number")
+    def officer_display(self, obj):
+        if obj.officer_id:
+            return obj.officer
+        if obj.is_unstaffed:
+            return format_html('<strong style="color: #ba2121;">⚠ {}</strong>', gettext("No officer available"))
+        return "—"
 
     def _transition_each(self, request, queryset, transition, *, done_message, refused_message) -> None:
         """Apply `transition` booking by booking; one refusal does not stop the others."""
@@ -254,6 +313,69 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
                 "and its status is “%(status)s”."
             ),
         )
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Find an officer"),
+        description_plural=_("Find an officer for the selected bookings"),
+        location=BOTH_LOCATIONS,
+    )
+    def find_officer(self, request, queryset):
+        staffed, unstaffed = [], []
+        for booking in queryset.filter(space__kind=SpaceKind.ROOM).order_by("starts_at"):
+            officer_id = assign_officer_now(booking_id=booking.pk)
+            (staffed if officer_id else unstaffed).append(booking.reference)
+        if staffed:
+            self.message_user(
+                request, gettext("Officer assigned: %(references)s.") % {"references": ", ".join(staffed)}
+            )
+        if unstaffed:
+            self.message_user(
+                request,
+                gettext("No officer of the roster can take %(references)s: add a shift or cancel.")
+                % {"references": ", ".join(unstaffed)},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Set an incident hold (keep the personal data)"),
+        description_plural=_("Set an incident hold on the selected bookings (keep the personal data)"),
+        location=BOTH_LOCATIONS,
+    )
+    def set_retention_hold(self, request, queryset):
+        self._set_retention_hold(request, queryset, hold=True)
+
+    @admin.action(
+        permissions=["transition"],
+        description=_("Lift the incident hold"),
+        description_plural=_("Lift the incident hold on the selected bookings"),
+        location=BOTH_LOCATIONS,
+    )
+    def lift_retention_hold(self, request, queryset):
+        self._set_retention_hold(request, queryset, hold=False)
+
+    def _set_retention_hold(self, request, queryset, *, hold: bool) -> None:
+        changed = 0
+        for booking in queryset.filter(retention_hold=not hold):
+            if hold and booking.anonymised_at:
+                self.message_user(
+                    request,
+                    gettext("%(reference)s: its personal data was already erased.") % {"reference": booking.reference},
+                    messages.WARNING,
+                )
+                continue
+            booking_set_retention_hold(booking=booking, hold=hold)
+            self.log_change(
+                request, booking, gettext("Incident hold set.") if hold else gettext("Incident hold lifted.")
+            )
+            changed += 1
+        if changed:
+            self.message_user(
+                request,
+                ngettext("%(count)d booking updated.", "%(count)d bookings updated.", changed) % {"count": changed},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(BookingEvent)

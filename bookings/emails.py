@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .links import seller_invite_path
+from .links import seller_cancel_path, seller_invite_path
 from .models import Booking, BookingEvent, BookingStatus
 
 
@@ -50,7 +50,47 @@ def booking_qr_png(booking: Booking) -> bytes:
     return buffer.getvalue()
 
 
-def _context(booking: Booking, event: BookingEvent | None = None) -> dict:
+def booking_cancel_url(booking: Booking, party: str) -> str:
+    """The buyer cancels from their account; the seller, who has none, by a signed single-purpose link."""
+    if party == "buyer":
+        return settings.SITE_URL + reverse("bookings:cancel", kwargs={"reference": booking.reference})
+    return settings.SITE_URL + seller_cancel_path(booking)
+
+
+def station_staff_emails(station) -> list[str]:
+    """Where a station's alerts and daily schedule go: its active staff accounts, else settings.MANAGERS."""
+    from accounts.models import User
+
+    emails = list(
+        User.objects.filter(station=station, is_staff=True, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    return emails or [manager if isinstance(manager, str) else manager[1] for manager in settings.MANAGERS]
+
+
+def officer_assignment_email(*, booking: Booking) -> None:
+    """Tell the officer which exchange they attend (booking with officer__user, station, space)."""
+    send_templated_email(
+        template="officer-assigned",
+        to=[booking.officer.user.email],
+        context=booking_context(booking) | {"officer": booking.officer},
+        language=booking.station.language,
+        attachments=[(f"{booking.reference}.ics", booking_ics(booking), "text/calendar")],
+    )
+
+
+def unstaffed_alert_email(*, booking: Booking, recipients: list[str]) -> None:
+    send_templated_email(
+        template="staff-unstaffed-alert",
+        to=recipients,
+        context=booking_context(booking)
+        | {"admin_url": settings.SITE_URL + reverse("admin:bookings_booking_change", args=[booking.pk])},
+        language=booking.station.language,
+    )
+
+
+def booking_context(booking: Booking, event: BookingEvent | None = None) -> dict:
     return {
         "booking": booking,
         "event": event,
@@ -79,7 +119,7 @@ def booking_event_notify(*, event: BookingEvent) -> int:
     booking = event.booking
     sent = 0
     for template, party in _NOTIFICATIONS.get(event.to_status, []):
-        context = _context(booking, event) | {"party": party}
+        context = booking_context(booking, event) | {"party": party, "cancel_url": booking_cancel_url(booking, party)}
         attachments = []
         if event.to_status == BookingStatus.CONFIRMED:
             attachments = [

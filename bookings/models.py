@@ -72,8 +72,15 @@ class Booking(models.Model):
     )
     hold_expires_at = models.DateTimeField(_("seller must answer by"))
 
+    # Emptied by the retention purge (bookings.retention), like the seller's name
+    # and address: an old booking then names nobody.
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="bookings"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        blank=True,
     )
     seller_email = models.EmailField(_("seller's email"))
     seller_name = models.CharField(_("seller's name"), max_length=150)
@@ -104,6 +111,31 @@ class Booking(models.Model):
     invite_nonce = models.CharField(max_length=32, default=new_invite_nonce, editable=False)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
+    # A room booking's officer (bookings.assignment): reserved when the booking is
+    # made, so that what the slot engine offers is always staffed, and confirmed
+    # (or moved) when the seller accepts.
+    officer = models.ForeignKey(
+        "stations.Officer",
+        verbose_name=_("officer"),
+        on_delete=models.SET_NULL,
+        related_name="bookings",
+        null=True,
+        blank=True,
+    )
+    # Claimed by the task that emails the officer; emptied when the officer changes.
+    officer_notified_at = models.DateTimeField(_("officer told at"), null=True, blank=True)
+    # Set when no officer of the roster can take this room booking; the station's
+    # staff are alerted once (unstaffed_alerted_at is that alert's claim).
+    unstaffed_since = models.DateTimeField(_("no officer available since"), null=True, blank=True)
+    unstaffed_alerted_at = models.DateTimeField(_("staff alerted at"), null=True, blank=True)
+
+    retention_hold = models.BooleanField(
+        _("incident hold"),
+        default=False,
+        help_text=_("Keeps the personal data past the retention period, for an incident or an inquiry."),
+    )
+    anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -116,6 +148,12 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["station", "starts_at"], name="booking_station_start_idx"),
             models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_idx"),
+            # The reminder and no-show sweeps: confirmed bookings by start.
+            models.Index(fields=["status", "starts_at"], name="booking_status_start_idx"),
+            # The retention purge looks only at rows not yet anonymised.
+            models.Index(
+                fields=["ends_at"], name="booking_not_anonymised_idx", condition=Q(anonymised_at__isnull=True)
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"),
@@ -135,6 +173,11 @@ class Booking(models.Model):
     @property
     def needs_officer(self) -> bool:
         return self.space.kind == SpaceKind.ROOM
+
+    @property
+    def is_unstaffed(self) -> bool:
+        """A room booking still to come that no officer of the roster can take."""
+        return self.needs_officer and self.officer_id is None and self.unstaffed_since is not None
 
     @property
     def is_vehicle(self) -> bool:
@@ -199,6 +242,67 @@ class BookingEvent(models.Model):
         verbose_name = _("booking event")
         verbose_name_plural = _("booking events")
         ordering = ["at", "id"]
+        indexes = [
+            # The sweep that sends again what never reached the broker (bookings.outbox).
+            models.Index(fields=["at"], name="event_unnotified_idx", condition=Q(notified_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.booking}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Party(models.TextChoices):
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+class ReminderDelivery(models.Model):
+    """One reminder email to one party: the reminder sweep's outbox row and the sending task's claim.
+
+    The sweep inserts the row (unique per booking, lead time and party) and queues
+    its id; the task sets sent_at with a conditional UPDATE in the transaction that
+    sends, so a task that runs twice sends once and a worker killed before the
+    commit leaves the row to be sent again.
+    """
+
+    booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="reminders")
+    lead_minutes = models.PositiveIntegerField(_("minutes before the slot"))
+    party = models.CharField(_("to"), max_length=8, choices=Party.choices)
+    queued_at = models.DateTimeField(_("queued at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set with sent_at when the reminder was due no more (cancelled, or the slot started).
+    skipped = models.BooleanField(_("skipped"), default=False)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "lead_minutes", "party"], name="reminder_once_per_party"),
+        ]
+        indexes = [
+            models.Index(fields=["queued_at"], name="reminder_unsent_idx", condition=Q(sent_at__isnull=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.booking} −{self.lead_minutes} min → {self.party}"
+
+
+class ScheduleDelivery(models.Model):
+    """The day's schedule emailed to a station's staff: one row per station and local day is the claim."""
+
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("daily schedule sent")
+        verbose_name_plural = _("daily schedules sent")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "day"], name="schedule_once_per_station_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.station_id} {self.day}"

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from stations.models import Closure, OpeningHours, Shift, Space, SpaceKind, Station
+from stations.models import Closure, OpeningHours, Space, SpaceKind, Station
 
+from .assignment import Roster, roster_shifts_and_absences
 from .models import Booking
 
 # The seller's acceptance window closes this long before the slot, and must
@@ -22,6 +23,8 @@ class Slot:
     ends_at: datetime
     local_starts_at: datetime  # the same instant in the station's time zone
     free_space_ids: tuple[int, ...]
+    # Rooms: the officers who may take a booking there, least loaded first.
+    officer_ids: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -65,8 +68,10 @@ def station_free_slots(
     """Free slots of one space kind between two local dates, inclusive.
 
     Opening hours minus closures minus slots where every space is held, within
-    the lead time and the horizon; a room slot also needs an officer on shift
-    who is not taken by another room booking. Five queries whatever the range.
+    the lead time and the horizon; a room slot also needs an officer the
+    assignment could give it (bookings.assignment.Roster: on shift, not absent,
+    not with another booking, under the per-shift cap). Six queries for rooms,
+    four for bays, whatever the range.
     """
     now = now or timezone.now()
     if not station.is_active:
@@ -94,27 +99,26 @@ def station_free_slots(
     )
     if not space_ids:
         return []
+    bookings_from, bookings_until = window_start, window_end
+    if kind == SpaceKind.ROOM:
+        # Before the bookings: the per-shift cap counts the bookings of whole shifts.
+        shifts, absences, bookings_from, bookings_until = roster_shifts_and_absences(
+            station=station, starts_at=window_start, ends_at=window_end
+        )
     held_by_space = defaultdict(list)
     room_bookings = []
-    for space_id, space_kind, starts_at, ends_at in (
+    for booking_id, space_id, space_kind, officer_id, starts_at, ends_at in (
         Booking.objects.active(now)
         .filter(station=station)
-        .overlapping(window_start, window_end)
-        .values_list("space_id", "space__kind", "starts_at", "ends_at")
+        .overlapping(bookings_from, bookings_until)
+        .values_list("id", "space_id", "space__kind", "officer_id", "starts_at", "ends_at")
     ):
         held_by_space[space_id].append((starts_at, ends_at))
         if space_kind == SpaceKind.ROOM:
-            room_bookings.append((starts_at, ends_at))
-    shifts = []
+            room_bookings.append((booking_id, officer_id, starts_at, ends_at))
+    roster = None
     if kind == SpaceKind.ROOM:
-        shifts = list(
-            Shift.objects.filter(
-                officer__station=station,
-                officer__is_active=True,
-                starts_at__lt=window_end,
-                ends_at__gt=window_start,
-            ).values_list("officer_id", "starts_at", "ends_at")
-        )
+        roster = Roster(cap=station.officer_cap_per_shift, shifts=shifts, absences=absences, bookings=room_bookings)
 
     slots = []
     day = first_day
@@ -133,12 +137,12 @@ def station_free_slots(
                 free = tuple(sid for sid in space_ids if not _overlaps(held_by_space[sid], starts_at, ends_at))
                 if not free:
                     continue
-                if kind == SpaceKind.ROOM:
-                    on_duty = {oid for oid, s, e in shifts if s <= starts_at and e >= ends_at}
-                    taken = sum(1 for s, e in room_bookings if s < ends_at and e > starts_at)
-                    if len(on_duty) <= taken:
+                officer_ids = ()
+                if roster is not None:
+                    officer_ids = tuple(roster.officers_for(starts_at, ends_at))
+                    if not officer_ids:
                         continue
-                slots.append(Slot(starts_at, ends_at, timezone.localtime(starts_at, zone), free))
+                slots.append(Slot(starts_at, ends_at, timezone.localtime(starts_at, zone), free, officer_ids))
         day += timedelta(days=1)
     return slots
 
@@ -167,3 +171,28 @@ def buyer_active_booking_count(*, buyer, now: datetime | None = None) -> int:
     # confirmed or checked in until staff record an outcome or a no-show, and
     # must not lock the buyer out meanwhile ("wait until one is over").
     return Booking.objects.active(now).filter(buyer=buyer, ends_at__gt=now).count()
+
+
+def booking_statistics(
+    *, stations=None, starts_from: datetime | None = None, starts_until: datetime | None = None
+) -> dict:
+    """Counts by status (outcomes included), space kind and item kind: what the retention purge keeps."""
+    from django.db.models import Count
+
+    bookings = Booking.objects.all()
+    if stations is not None:
+        bookings = bookings.filter(station__in=stations)
+    if starts_from is not None:
+        bookings = bookings.filter(starts_at__gte=starts_from)
+    if starts_until is not None:
+        bookings = bookings.filter(starts_at__lt=starts_until)
+
+    def count_by(field):
+        return dict(bookings.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+
+    return {
+        "total": bookings.count(),
+        "by_status": count_by("status"),
+        "by_space_kind": count_by("space__kind"),
+        "by_item_kind": count_by("item_kind"),
+    }

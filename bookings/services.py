@@ -4,12 +4,13 @@ Side effects (emails) are enqueued with transaction.on_commit, so a rolled-back
 change sends nothing.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from charter.models import CharterVersion
 from charter.selectors import charter_check, charter_current, charter_verdict_for_booking
@@ -24,6 +25,7 @@ from .exceptions import (
     TooManyActiveBookings,
 )
 from .models import Actor, Booking, BookingEvent, BookingStatus, ItemKind, new_reference
+from .outbox import enqueue_on_commit
 from .selectors import buyer_active_booking_count, hold_deadline, station_slot
 
 S = BookingStatus
@@ -33,9 +35,13 @@ def _record_event(*, booking: Booking, from_status: str, to_status: str, role: s
     event = BookingEvent.objects.create(
         booking=booking, from_status=from_status, to_status=to_status, actor=user, actor_role=role, note=note
     )
-    from .tasks import notify_booking_event
+    from .tasks import assign_officer, notify_booking_event
 
-    transaction.on_commit(lambda: notify_booking_event.delay(event.id))
+    enqueue_on_commit(notify_booking_event, event.id)
+    if to_status == S.CONFIRMED and booking.needs_officer:
+        # The officer reserved at booking time is confirmed (or a less loaded one
+        # chosen) and told; see bookings.assignment.
+        enqueue_on_commit(assign_officer, booking.pk)
     return event
 
 
@@ -121,6 +127,9 @@ def booking_create(
                 reference=_unused_reference(),
                 station=station,
                 space_id=slot.free_space_ids[0],
+                # The officer the engine found for this slot, reserved under the
+                # same lock (bookings.assignment); confirmed when the seller accepts.
+                officer_id=slot.officer_ids[0] if kind == SpaceKind.ROOM else None,
                 starts_at=slot.starts_at,
                 ends_at=slot.ends_at,
                 hold_expires_at=hold_deadline(station=station, starts_at=slot.starts_at, now=now),
@@ -230,6 +239,22 @@ def booking_record_outcome(*, booking: Booking, outcome: str, user, note: str = 
     return _transition(
         booking=booking, allowed_from=(S.CHECKED_IN,), to_status=outcome, role=Actor.STAFF, user=user, note=note
     )
+
+
+def bookings_mark_no_shows(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Confirmed bookings nobody checked in for, settings.BOOKINGS_NO_SHOW_GRACE_MINUTES after the start."""
+    now = now or timezone.now()
+    grace = settings.BOOKINGS_NO_SHOW_GRACE_MINUTES
+    note = gettext("Nobody checked in within %(minutes)d minutes of the start.") % {"minutes": grace}
+    overdue = Booking.objects.filter(status=S.CONFIRMED, starts_at__lte=now - timedelta(minutes=grace))
+    marked = 0
+    for booking in overdue.order_by("id")[:batch_size]:
+        try:
+            booking_mark_no_show(booking=booking, note=note)
+            marked += 1
+        except InvalidTransition:
+            pass  # checked in or cancelled meanwhile
+    return marked
 
 
 def booking_mark_no_show(*, booking: Booking, user=None, note: str = "") -> Booking:

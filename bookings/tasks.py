@@ -1,26 +1,142 @@
-"""Thin tasks: they take ids, claim their work, and call services or emails."""
+"""Thin tasks: they take ids, claim their work, and call services or emails.
+
+Exactly once (design note, invariant 4). Each sending task claims its row with a
+conditional UPDATE (… WHERE sent_at IS NULL) or a unique row *in the transaction
+that sends*, and commits after the mail server has taken the message:
+
+- a task delivered twice, even to two workers at once, sends once: the second
+  UPDATE waits on the first one's row lock, then finds the row claimed;
+- a task that fails (SMTP down) or whose worker dies before the commit leaves the
+  row unclaimed, so the retry, the redelivered message (acks_late) or the sweep
+  sends it. What remains is the instant between the server's "250 OK" and the
+  commit: a crash there sends twice, where claiming first would lose the email.
+
+Periodic work is found in the database by sweeps (config/settings/base.py
+CELERY_BEAT_SCHEDULE), never by a countdown or eta: a long countdown on Redis
+outlives its visibility timeout and is delivered twice.
+"""
+
+from datetime import date
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from .emails import booking_event_notify
-from .models import BookingEvent
-from .services import bookings_expire_overdue
+from . import assignment, outbox, reminders, retention, schedule
+from .emails import booking_event_notify, officer_assignment_email, station_staff_emails, unstaffed_alert_email
+from .models import Booking, BookingEvent, BookingStatus
+from .services import bookings_expire_overdue, bookings_mark_no_shows
+
+# Sending tasks retry on a mail server error (smtplib's errors are OSErrors) with
+# backoff; the longest countdown must stay under the Redis visibility timeout
+# (tested in tests/bookings/test_sweeps.py).
+RETRY_BACKOFF_MAX = 600
+SENDING = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+# Sweeps run every minute or few: a message older than its period is dropped,
+# the next one does the same work.
+SWEEP = {"time_limit": 300, "soft_time_limit": 280}
 
 
-@shared_task
+@shared_task(**SENDING)
 def notify_booking_event(event_id: int) -> int:
-    # Claim the event first: a redelivered or repeated task finds it claimed
-    # and sends nothing.
-    claimed = BookingEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
-    if not claimed:
-        return 0
-    event = BookingEvent.objects.select_related(
-        "booking__station", "booking__space", "booking__buyer", "booking__buyer_charter_version"
-    ).get(pk=event_id)
-    return booking_event_notify(event=event)
+    with transaction.atomic():
+        claimed = BookingEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
+        if not claimed:
+            return 0
+        event = BookingEvent.objects.select_related(
+            "booking__station", "booking__space", "booking__buyer", "booking__buyer_charter_version"
+        ).get(pk=event_id)
+        return booking_event_notify(event=event)
+
+
+@shared_task(**SENDING)
+def notify_officer_assignment(booking_id: int) -> int:
+    with transaction.atomic():
+        claimed = Booking.objects.filter(
+            pk=booking_id, status=BookingStatus.CONFIRMED, officer__isnull=False, officer_notified_at__isnull=True
+        ).update(officer_notified_at=timezone.now())
+        if not claimed:
+            return 0
+        booking = Booking.objects.select_related("officer__user", "station", "space").get(pk=booking_id)
+        officer_assignment_email(booking=booking)
+        return 1
+
+
+@shared_task(**SENDING)
+def alert_unstaffed_booking(booking_id: int) -> int:
+    with transaction.atomic():
+        claimed = Booking.objects.filter(
+            pk=booking_id, officer__isnull=True, unstaffed_since__isnull=False, unstaffed_alerted_at__isnull=True
+        ).update(unstaffed_alerted_at=timezone.now())
+        if not claimed:
+            return 0
+        booking = Booking.objects.select_related("station", "space").get(pk=booking_id)
+        recipients = station_staff_emails(booking.station)
+        if recipients:
+            unstaffed_alert_email(booking=booking, recipients=recipients)
+        return len(recipients)
+
+
+@shared_task(**SENDING)
+def send_reminder(delivery_id: int) -> bool:
+    return reminders.reminder_send(delivery_id=delivery_id)
+
+
+@shared_task(**SENDING)
+def send_daily_schedule(station_id: int, day: str) -> int:
+    return schedule.schedule_send(station_id=station_id, day=date.fromisoformat(day))
 
 
 @shared_task
+def assign_officer(booking_id: int) -> int | None:
+    return assignment.booking_assign_officer(booking_id=booking_id)
+
+
+@shared_task
+def reassign_officers(station_id: int) -> int:
+    result = assignment.station_reassign_officers(station_id=station_id)
+    return len(result.moved) + len(result.unstaffed)
+
+
+# --- sweeps (Celery beat) -----------------------------------------------------------------
+
+
+@shared_task(**SWEEP)
 def expire_overdue_holds() -> int:
     return bookings_expire_overdue()
+
+
+@shared_task(**SWEEP)
+def mark_no_shows() -> int:
+    return bookings_mark_no_shows()
+
+
+@shared_task(**SWEEP)
+def sweep_reminders() -> int:
+    return reminders.reminders_sweep()
+
+
+@shared_task(**SWEEP)
+def sweep_daily_schedules() -> int:
+    return schedule.schedules_sweep()
+
+
+@shared_task(**SWEEP)
+def sweep_staffing() -> dict:
+    return assignment.stations_staffing_sweep()
+
+
+@shared_task(**SWEEP)
+def sweep_pending_notifications() -> int:
+    return outbox.events_notify_pending()
+
+
+@shared_task(**SWEEP)
+def anonymise_old_bookings() -> int:
+    return retention.bookings_anonymise().anonymised

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import buyer, seller, wizard
+from .views import buyer, seller, seller_cancel, wizard
 
 app_name = "bookings"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/<slug:slug>/seller/", wizard.seller_step, name="seller"),
     path("new/<slug:slug>/review/", wizard.review_step, name="review"),
     path("invite/<str:token>/", seller.invite, name="seller-invite"),
+    path("seller-cancel/<str:token>/", seller_cancel.cancel, name="seller-cancel"),
     path("<str:reference>/", buyer.booking_detail, name="detail"),
     path("<str:reference>/cancel/", buyer.booking_cancel_view, name="cancel"),
 ]

@@ -11,7 +11,7 @@ from .admin_scoping import (
     scope_queryset,
     sees_all_stations,
 )
-from .models import Closure, Officer, OpeningHours, ParkingBay, Room, Shift, Station
+from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
 
 
 class OpeningHoursInline(StationScopedInline, admin.TabularInline):
@@ -33,11 +33,19 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
     search_fields = ("name", "slug")
     inlines = [OpeningHoursInline, ClosureInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "is_active", "time_zone")}),
+        (None, {"fields": ("name", "slug", "is_active", "time_zone", "language")}),
         (_("Contact"), {"fields": ("address", "access_notes", "phone", "latitude", "longitude")}),
         (
             _("Booking rules"),
-            {"fields": ("slot_minutes", "lead_time_minutes", "horizon_days", "seller_window_hours")},
+            {
+                "fields": (
+                    "slot_minutes",
+                    "lead_time_minutes",
+                    "horizon_days",
+                    "seller_window_hours",
+                    "officer_cap_per_shift",
+                )
+            },
         ),
     )
 
@@ -102,6 +110,15 @@ class ClosureAdmin(StationScopedAdmin, admin.ModelAdmin):
         return local_datetime_display(obj.ends_at, obj.station)
 
 
+class OfficerAbsenceInline(StationScopedInline, admin.TabularInline):
+    """Marking an officer absent reassigns their bookings (bookings.signals)."""
+
+    model = OfficerAbsence
+    station_path = "officer__station"
+    extra = 0
+    fields = ("starts_at", "ends_at", "reason")
+
+
 @admin.register(Officer)
 class OfficerAdmin(StationScopedAdmin, admin.ModelAdmin):
     list_display = ("badge_number", "full_name", "email", "station", "is_active")
@@ -109,6 +126,7 @@ class OfficerAdmin(StationScopedAdmin, admin.ModelAdmin):
     list_select_related = ("user", "station")
     search_fields = ("badge_number", "user__email", "user__first_name", "user__last_name")
     fields = ("station", "user", "badge_number", "is_active")
+    inlines = [OfficerAbsenceInline]
 
     def get_queryset(self, request):
         # The autocomplete on shifts prints each officer with their user's name.
@@ -172,6 +190,31 @@ class ShiftAdmin(StationScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("station"), ordering="officer__station__name")
     def station(self, obj):
         return obj.officer.station
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def local_starts_at(self, obj):
+        return local_datetime_display(obj.starts_at, obj.officer.station)
+
+    @admin.display(description=_("ends at"), ordering="ends_at")
+    def local_ends_at(self, obj):
+        return local_datetime_display(obj.ends_at, obj.officer.station)
+
+
+class AbsenceDayFilter(LocalDayFilter):
+    datetime_field = "starts_at"
+    time_zone_path = "officer__station__time_zone"
+
+
+@admin.register(OfficerAbsence)
+class OfficerAbsenceAdmin(StationScopedAdmin, admin.ModelAdmin):
+    station_path = "officer__station"
+    list_display = ("officer", "local_starts_at", "local_ends_at", "reason")
+    list_filter = (StationListFilter, AbsenceDayFilter, OfficerListFilter)
+    list_select_related = ("officer__user", "officer__station")
+    search_fields = ("officer__badge_number", "officer__user__email", "officer__user__last_name", "reason")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("officer",)
+    fields = ("officer", "starts_at", "ends_at", "reason")
 
     @admin.display(description=_("starts at"), ordering="starts_at")
     def local_starts_at(self, obj):

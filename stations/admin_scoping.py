@@ -35,6 +35,7 @@ STATION_PATHS = {
     "stations.closure": "station",
     "stations.officer": "station",
     "stations.shift": "officer__station",
+    "stations.officerabsence": "officer__station",
     "bookings.booking": "station",
     "bookings.bookingevent": "booking__station",
     # A user belongs to the station set on the account (staff and officers).

@@ -13,6 +13,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
+# The languages the site is translated into (settings.LANGUAGES), spelled out here
+# so that migrations do not depend on settings.
+STAFF_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+
+
 class Station(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
@@ -37,6 +42,18 @@ class Station(models.Model):
         default=24,
         help_text=_("How long the seller has to accept; it always ends at least 2 hours before the slot."),
     )
+    officer_cap_per_shift = models.PositiveSmallIntegerField(
+        _("bookings per officer and shift"),
+        default=6,
+        help_text=_("No officer is given more exchanges than this in one shift; slots beyond it are not offered."),
+    )
+    language = models.CharField(
+        _("language of staff emails"),
+        max_length=8,
+        choices=STAFF_LANGUAGES,
+        default="fr",
+        help_text=_("Officer assignments, alerts and the daily schedule are written in this language."),
+    )
 
     class Meta:
         verbose_name = _("station")
@@ -47,6 +64,7 @@ class Station(models.Model):
         permissions = [("view_all_stations", _("Can see every station's records in the admin"))]
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="station_slot_at_least_5_minutes"),
+            models.CheckConstraint(condition=Q(officer_cap_per_shift__gte=1), name="station_officer_cap_at_least_1"),
         ]
 
     def __str__(self):
@@ -202,6 +220,29 @@ class Shift(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="shift_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer}: {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class OfficerAbsence(models.Model):
+    """An officer who is rostered but will not be there (sick leave, training, court).
+
+    Adding, changing or removing one reassigns the station's bookings (bookings.assignment).
+    """
+
+    officer = models.ForeignKey(Officer, verbose_name=_("officer"), on_delete=models.CASCADE, related_name="absences")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("officer absence")
+        verbose_name_plural = _("officer absences")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="absence_ends_after_start"),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ STATION_STAFF_PERMISSIONS = (
     ("stations", "closure", ("add", "change", "delete", "view")),
     ("stations", "officer", ("add", "change", "delete", "view")),
     ("stations", "shift", ("add", "change", "delete", "view")),
+    ("stations", "officerabsence", ("add", "change", "delete", "view")),
     # Bookings change only through the admin actions, which call bookings.services.
     ("bookings", "booking", ("view", "change")),
     ("bookings", "bookingevent", ("view",)),

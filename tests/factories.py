@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from bookings.models import Booking, ItemKind
 from charter.models import CharterVersion, Rule, RuleCategory
-from stations.models import Closure, Officer, OpeningHours, Shift, Space, SpaceKind, Station
+from stations.models import Closure, Officer, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -88,6 +88,16 @@ class ShiftFactory(factory.django.DjangoModelFactory):
     officer = factory.SubFactory(OfficerFactory)
     starts_at = factory.LazyFunction(timezone.now)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
+
+
+class OfficerAbsenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OfficerAbsence
+
+    officer = factory.SubFactory(OfficerFactory)
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
+    reason = "Formation"
 
 
 class CharterVersionFactory(factory.django.DjangoModelFactory):

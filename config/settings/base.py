@@ -147,6 +147,8 @@ def mailers_from_url(url: str) -> dict:
 
 MAILERS = mailers_from_url(env("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Safe Exchange <no-reply@safe-exchange.local>")
+# Alerts and the daily schedule of a station without any staff account go here.
+MANAGERS = env.list("DJANGO_MANAGERS", default=[])
 
 # Celery. With REDIS_URL, Redis is the broker and the cache. Without it (the
 # embedded default), kombu's filesystem transport carries the messages between
@@ -155,26 +157,55 @@ REDIS_URL = env("REDIS_URL", default="")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged after it ran, not when a worker takes it: a worker that
+# dies mid-task (SIGKILL, OOM, power) leaves its message to be delivered again, and
+# the task's claim (bookings/tasks.py) keeps that second run from sending twice.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One message at a time per worker process: nothing waits behind a slow task in a
+# worker that may die, and the other workers take what is queued.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = "UTC"
-# Celery's own beat scheduler: django-celery-beat (editable schedules in the
-# admin) does not support Django 6.1 yet (2.9.0 pins Django<6.1; 2.1.0 breaks on
-# zoneinfo time zones).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task still running when the broker connection drops is
+# delivered again elsewhere; stop the first copy rather than run both.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A publish that cannot reach the broker fails within about a second: the web
+# request that caused it has committed, and the sweeps send what was not queued
+# (bookings/outbox.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
+
+
+def _sweep(task: str, seconds: float) -> dict:
+    # A sweep message not run within its period is dropped: the next one does the same work.
+    return {"task": task, "schedule": seconds, "options": {"expires": max(seconds - 5, 5)}}
+
+
+# Celery's own beat scheduler runs these sweeps. django-celery-beat (schedules
+# editable in the admin) has no release that installs with Django 6.1: 2.9.0
+# requires Django<6.1, and older releases pin older Django. See docs/operations.md.
+REMINDER_SWEEP_SECONDS = env.int("BOOKINGS_REMINDER_SWEEP_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
-    "expire-overdue-holds": {
-        "task": "bookings.tasks.expire_overdue_holds",
-        "schedule": 60.0,
-    },
+    "expire-overdue-holds": _sweep("bookings.tasks.expire_overdue_holds", 60),
+    "send-due-reminders": _sweep("bookings.tasks.sweep_reminders", REMINDER_SWEEP_SECONDS),
+    "send-daily-schedules": _sweep("bookings.tasks.sweep_daily_schedules", 60),
+    "mark-no-shows": _sweep("bookings.tasks.mark_no_shows", 300),
+    "staff-bookings": _sweep("bookings.tasks.sweep_staffing", 300),
+    "resend-lost-notifications": _sweep("bookings.tasks.sweep_pending_notifications", 120),
+    "anonymise-old-bookings": _sweep("bookings.tasks.anonymise_old_bookings", 3600),
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Longer than any countdown in the code (there is none over a minute):
-    # an unacknowledged task is redelivered only after this.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacknowledged message is delivered again after this. It must be
+        # longer than any countdown in the code (the longest is a retry backoff of
+        # 10 minutes, bookings/tasks.py) and than any task's time limit, or a task
+        # would run twice. No eta or countdown schedules anything further ahead.
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 5,
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -201,6 +232,14 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 # Booking rules that are not per station.
 BOOKINGS_MAX_ACTIVE_PER_BUYER = env.int("BOOKINGS_MAX_ACTIVE_PER_BUYER", default=3)
+# Reminders to both parties, this many minutes before the slot (24 h and 2 h).
+BOOKINGS_REMINDER_LEAD_MINUTES = env.list("BOOKINGS_REMINDER_LEAD_MINUTES", cast=int, default=[24 * 60, 2 * 60])
+# A confirmed booking nobody checked in for is a no-show this long after its start.
+BOOKINGS_NO_SHOW_GRACE_MINUTES = env.int("BOOKINGS_NO_SHOW_GRACE_MINUTES", default=60)
+# The station's staff get the day's schedule at this hour, station time.
+BOOKINGS_DAILY_SCHEDULE_HOUR = env.int("BOOKINGS_DAILY_SCHEDULE_HOUR", default=7)
+# Personal data is erased this many days after the slot (bookings/retention.py).
+BOOKINGS_RETENTION_DAYS = env.int("BOOKINGS_RETENTION_DAYS", default=90)
 
 LOGGING = {
     "version": 1,

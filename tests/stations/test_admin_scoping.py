@@ -43,6 +43,9 @@ STATION_OBJECTS = {
     "stations.closure": lambda station: factories.ClosureFactory(station=station),
     "stations.officer": lambda station: factories.OfficerFactory(station=station),
     "stations.shift": lambda station: factories.ShiftFactory(officer=factories.OfficerFactory(station=station)),
+    "stations.officerabsence": lambda station: factories.OfficerAbsenceFactory(
+        officer=factories.OfficerFactory(station=station)
+    ),
     "bookings.booking": _booking,
     "bookings.bookingevent": lambda station: BookingEvent.objects.create(
         booking=_booking(station), actor_role="buyer", to_status="pending"
@@ -67,6 +70,7 @@ DELETABLE_BY_STAFF = {
     "stations.closure",
     "stations.officer",
     "stations.shift",
+    "stations.officerabsence",
 }
 
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)

@@ -81,6 +81,7 @@ KENNEWICK = {
     "name": "Kennewick Police Department",
     "address": "211 W 6th Ave\nKennewick, WA 99336\nUnited States",
     "time_zone": "America/Los_Angeles",
+    "language": "en",
     "latitude": Decimal("46.208700"),
     "longitude": Decimal("-119.119500"),
     # The department's front-desk line as published by the city; not checked

@@ -1,0 +1,66 @@
+"""Getting work to the broker, and getting it there again when it was lost.
+
+Every email-sending task is backed by a database row that says whether it was
+sent: BookingEvent.notified_at, ReminderDelivery.sent_at, Booking.officer_notified_at
+and unstaffed_alerted_at, ScheduleDelivery. The rows are the outbox: a message that
+never reached the broker (Redis down while a buyer books) or died with a worker
+on the filesystem broker, which has no redelivery, is queued again by a sweep.
+The claims make the extra message harmless.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from .models import BookingEvent
+
+logger = logging.getLogger(__name__)
+
+# A notification is left to its on-commit message this long before a sweep sends
+# it again, and given up after MAX_AGE (a week-old "booking requested" helps nobody).
+SETTLE = timedelta(minutes=2)
+MAX_AGE = timedelta(days=2)
+
+
+def enqueue(task, *args) -> bool:
+    """Queue a task; with the broker unreachable, log and leave the work to the sweeps.
+
+    The booking that caused it is committed already: failing the buyer's request
+    now would only hide that it succeeded.
+    """
+    try:
+        task.delay(*args)
+    except OperationalError:
+        logger.warning("Broker unreachable: %s%r is left to the periodic sweep", task.name, args)
+        return False
+    return True
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue a task once the current transaction commits; nothing if it rolls back."""
+    transaction.on_commit(partial(enqueue, task, *args))
+
+
+def events_notify_pending(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Queue again the notifications of recent events nobody claimed."""
+    from .tasks import notify_booking_event
+
+    now = now or timezone.now()
+    pending = (
+        BookingEvent.objects.filter(notified_at__isnull=True, at__lt=now - SETTLE, at__gte=now - MAX_AGE)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    queued = 0
+    last_id = 0
+    while True:
+        ids = list(pending.filter(id__gt=last_id)[:batch_size])
+        for event_id in ids:
+            queued += enqueue(notify_booking_event, event_id)
+        if len(ids) < batch_size:
+            return queued
+        last_id = ids[-1]

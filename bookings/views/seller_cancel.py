@@ -1,0 +1,48 @@
+"""The seller cancels a confirmed exchange from the signed link in the confirmation and reminder emails.
+
+The link is signed for this purpose only (not the invite's), names one booking and
+its invite nonce, and expires when the slot starts. GET shows the booking and a
+form; only POST cancels. Once cancelled, the link only says so.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from ..exceptions import InvalidTransition
+from ..forms import CancelForm
+from ..links import ExpiredLink, InvalidLink, booking_from_seller_cancel_token
+from ..models import Actor, BookingStatus
+from ..services import booking_cancel
+from ._util import posted
+
+
+@ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
+@ratelimit(key="ip", rate="10/m", method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    try:
+        booking = booking_from_seller_cancel_token(token)
+    except InvalidLink:
+        return render(request, "bookings/seller/invalid_link.html", status=404)
+    except ExpiredLink as expired:
+        return render(request, "bookings/seller/cancel.html", {"booking": expired.booking, "over": True}, status=410)
+    if booking.status != BookingStatus.CONFIRMED:
+        return render(request, "bookings/seller/cancel.html", {"booking": booking})
+    form = CancelForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking_cancel(booking=booking, role=Actor.SELLER, reason=form.cleaned_data["reason"])
+        except InvalidTransition as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The exchange is cancelled. The buyer and the station have been told."))
+        return redirect("bookings:seller-cancel", token=token)
+    return render(
+        request,
+        "bookings/seller/cancel.html",
+        {"booking": booking, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
