@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from charter.models import BookingCharterReview
 from charter.selectors import charter_current
 
 from ..exceptions import CharterViolation, InvalidTransition
@@ -49,6 +50,12 @@ def invite(request, token):
     return render(
         request,
         "bookings/seller/invite.html",
-        {"booking": booking, "charter": charter, "accept_form": accept_form, "decline_form": decline_form},
+        {
+            "booking": booking,
+            "charter": charter,
+            "charter_review": BookingCharterReview.objects.filter(booking=booking).first(),
+            "accept_form": accept_form,
+            "decline_form": decline_form,
+        },
         status=400 if request.method == "POST" else 200,
     )

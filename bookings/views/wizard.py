@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from charter.selectors import NoPublishedCharter, charter_current
+from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.models import SpaceKind, Station
 
 from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
@@ -222,5 +222,11 @@ def review_step(request, slug):
             ends_at=timezone.localtime(starts_at + station.slot_length, station.zone),
             charter=charter,
             kind=_kind(draft),
+            # Shown, not enforced: booking_create checks again on submit.
+            verdict=charter_check(
+                version=charter,
+                title=draft["item"]["item_title"],
+                description=draft["item"].get("item_description", ""),
+            ),
         ),
     )

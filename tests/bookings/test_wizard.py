@@ -167,3 +167,121 @@ def test_a_malformed_day_falls_back_to_the_first_free_day(client, paris_11, offi
     response = client.get(reverse("bookings:slot", args=[paris_11.slug]), {"day": day})
     assert response.status_code == 200
     assert response.context["chosen_day"] == _first_free_slot(paris_11).local_starts_at.date()
+
+
+# --- the charter in the wizard (issue 3) ---------------------------------------------------------
+
+
+@pytest.fixture
+def charter_with_vehicles_and_review(charter):
+    from tests import factories
+
+    factories.RuleFactory(
+        version=charter,
+        category="weapon",
+        verdict="review",
+        terms="arc a poulies\ncompound bow",
+        exceptions="",
+        reason_fr="Les arcs sont examinés par un policier.",
+        reason_en="Bows are looked at by an officer.",
+    )
+    factories.RuleFactory(
+        version=charter,
+        category="vehicle",
+        verdict="allowed",
+        terms="voiture\nmoto\ncar",
+        exceptions="voiture miniature\ncar seat",
+        reason_fr="Les véhicules vont sur une place de stationnement.",
+        reason_en="Vehicles go to a parking bay.",
+    )
+    return charter
+
+
+def test_item_step_loads_the_live_charter_check(client, paris_11, buyer, charter):
+    client.force_login(buyer)
+    body = client.get(reverse("bookings:item", args=[paris_11.slug])).content.decode()
+    assert "js/charter-check.js" in body
+    assert f'data-check-url="{reverse("charter:check")}"' in body
+    assert 'aria-live="polite"' in body
+
+
+def test_a_refusal_links_to_the_charter_section_of_its_category(client, paris_11, buyer, charter):
+    client.force_login(buyer)
+    body = _fill_item(client, paris_11, item_title="Couteau de chasse").content.decode()
+    assert f'href="{reverse("charter:current")}#blade"' in body
+    assert "Read the charter of forbidden items." in body
+
+
+def test_a_vehicle_declared_as_an_object_is_switched_to_a_vehicle_and_asked_for_its_plate(
+    client, paris_11, buyer, charter_with_vehicles_and_review
+):
+    import re
+
+    client.force_login(buyer)
+    response = _fill_item(client, paris_11, item_title="Voiture Renault Clio", item_kind="goods")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This looks like a vehicle" in body
+    radios = {
+        value: "checked" in tag for tag, value in re.findall(r'(<input[^>]*name="item_kind" value="(\w+)"[^>]*>)', body)
+    }
+    assert radios == {"goods": False, "vehicle": True}
+    assert response.context["form"].cleaned_data["item_kind"] == "vehicle"
+
+
+def test_a_vehicle_declared_as_an_object_is_booked_on_a_bay(
+    client, paris_11, officer, buyer, seller, charter_with_vehicles_and_review
+):
+    client.force_login(buyer)
+    bay_slot = _first_free_slot(paris_11, SpaceKind.BAY)
+    _walk_to_review(
+        client, paris_11, bay_slot, seller, item_title="Moto Yamaha MT-07", item_kind="goods", vehicle_plate="ab-1"
+    )
+    review = client.get(reverse("bookings:review", args=[paris_11.slug]))
+    assert "parking bay" in review.content.decode()
+    client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    booking = Booking.objects.get()
+    assert (booking.space.kind, booking.item_kind, booking.vehicle_plate) == (SpaceKind.BAY, "vehicle", "AB-1")
+    assert booking.charter_review.space_kind == SpaceKind.BAY
+
+
+def test_a_toy_car_stays_an_object_in_a_room(client, paris_11, buyer, charter_with_vehicles_and_review):
+    client.force_login(buyer)
+    response = _fill_item(client, paris_11, item_title="Voiture miniature Norev", item_kind="goods")
+    assert response.status_code == 302
+    assert client.session[f"booking-draft:{paris_11.slug}"]["item"]["item_kind"] == "goods"
+
+
+def test_a_review_item_can_be_booked_and_is_flagged_for_staff(
+    client, paris_11, officer, buyer, seller, charter_with_vehicles_and_review
+):
+    client.force_login(buyer)
+    _walk_to_review(client, paris_11, _first_free_slot(paris_11), seller, item_title="Arc à poulies 60 lbs")
+    review = client.get(reverse("bookings:review", args=[paris_11.slug])).content.decode()
+    assert "An officer will look at this item" in review
+    assert "Bows are looked at by an officer." in review
+
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+
+    booking = Booking.objects.get()
+    assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
+    assert booking.status == BookingStatus.PENDING
+    assert (booking.charter_review.verdict, booking.charter_review.category) == ("review", "weapon")
+    assert booking.charter_review.version == charter_with_vehicles_and_review
+
+
+def test_the_server_checks_the_item_again_when_the_booking_is_submitted(
+    client, paris_11, officer, buyer, seller, charter
+):
+    client.force_login(buyer)
+    _walk_to_review(client, paris_11, _first_free_slot(paris_11), seller)
+    # The item changes behind the form's back (another tab, a crafted session, a new charter).
+    session = client.session
+    session[f"booking-draft:{paris_11.slug}"]["item"]["item_title"] = "Machette"
+    session.save()
+
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("bookings:item", args=[paris_11.slug])
+    assert "Blades and sharp objects are not allowed." in response.content.decode()
+    assert not Booking.objects.exists()
