@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from charter.admin import CharterReviewInline, CharterVerdictFilter, charter_verdict, override_charter_verdict
 from stations.admin_scoping import (
     LocalDayFilter,
     StationListFilter,
@@ -150,15 +151,17 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
         "officer_display",
         "buyer_email",
         "seller_email",
+        charter_verdict,
     )
     list_filter = (StationListFilter, "status", SpaceKindFilter, BookingDayFilter, StaffingFilter, RetentionFilter)
+    list_filter += (CharterVerdictFilter,)
     search_fields = ("reference", "buyer__email", "seller_email", "seller_name")
     list_select_related = ("station", "space", "buyer", "officer__user")
     date_hierarchy = "starts_at"
     ordering = ("starts_at",)
     fieldsets = READ_ONLY_FIELDSETS
     readonly_fields = tuple(name for _title, options in READ_ONLY_FIELDSETS for name in options["fields"])
-    inlines = [BookingEventInline]
+    inlines = [BookingEventInline, CharterReviewInline]
     actions = [
         "check_in",
         "record_completed",
@@ -167,11 +170,14 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
         "find_officer",
         "set_retention_hold",
         "lift_retention_hold",
+        override_charter_verdict,
     ]
 
     def get_queryset(self, request):
         # The change page shows the charter versions; the changelist uses list_select_related.
-        return super().get_queryset(request).select_related("station", "space", "buyer", "officer__user")
+        return (
+            super().get_queryset(request).select_related("station", "space", "buyer", "officer__user", "charter_review")
+        )
 
     # Bookings come from the public wizard, change only through the actions, and
     # stay for the retention purge: the form is never editable, for anyone.

@@ -2,16 +2,33 @@
 
 A published version is what buyers and sellers accepted (bookings point at it) and
 its compiled rules are cached per process (charter.selectors), so it is never edited:
-a change is a new version, started with the "copy as a new draft" action.
+a change is a new version, started with the "copy as a new draft" action, tried with
+"Test a listing", weighed with "Impact preview" and put in force with "Publish".
+
+Also here, for bookings/admin.py: the booking's charter check as an inline, a list
+column and filter, and the staff override action. Those stay within the station
+scope (stations/admin_scoping.py) and use the booking permissions.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import CharterVersion, Rule
+from stations.admin_scoping import StationScopedInline
+
+from .models import BookingCharterReview, CharterVerdict, CharterVersion, Rule
+from .selectors import charter_check, charter_version_impact
+from .services import CharterError, booking_charter_override, booking_charter_review_ensure, charter_version_publish
+from .validator import invalid_phrases
 
 
 def _is_draft(obj) -> bool:
@@ -22,10 +39,37 @@ def _may_edit(request, obj=None) -> bool:
     return request.user.is_active and request.user.is_superuser and _is_draft(obj)
 
 
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ("category", "verdict", "terms", "exceptions", "reason_fr", "reason_en")
+
+    def _clean_lines(self, name):
+        value = self.cleaned_data[name]
+        wrong = invalid_phrases(value)
+        if wrong:
+            raise forms.ValidationError(
+                _("These lines hold no letter or digit and would never match: %(lines)s"),
+                params={"lines": ", ".join(repr(line) for line in wrong)},
+            )
+        return value
+
+    def clean_terms(self):
+        return self._clean_lines("terms")
+
+    def clean_exceptions(self):
+        return self._clean_lines("exceptions")
+
+
 class RuleInline(admin.StackedInline):
     model = Rule
+    form = RuleForm
     extra = 0
-    fields = ("category", "terms", "exceptions", "reason_fr", "reason_en")
+    fields = ("category", "verdict", "terms", "exceptions", "reason_fr", "reason_en")
+
+    def get_queryset(self, request):
+        # The validator's order: first rule first.
+        return super().get_queryset(request).order_by("id")
 
     def has_add_permission(self, request, obj):
         return _may_edit(request, obj)
@@ -37,12 +81,21 @@ class RuleInline(admin.StackedInline):
         return _may_edit(request, obj)
 
 
+class ListingForm(forms.Form):
+    title = forms.CharField(label=_("Title of the listing"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @admin.register(CharterVersion)
 class CharterVersionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "published_at", "rule_count")
+    list_display = ("__str__", "state", "published_at", "rule_count")
     fields = ("number", "published_at", "summary_fr", "summary_en", "text_fr", "text_en")
+    readonly_fields = ("published_at",)
     inlines = [RuleInline]
     actions = ["copy_as_draft"]
+    change_form_template = "charter/admin/change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(rule_count=Count("rules"))
@@ -50,6 +103,17 @@ class CharterVersionAdmin(admin.ModelAdmin):
     @admin.display(description=_("rules"), ordering="rule_count")
     def rule_count(self, obj):
         return obj.rule_count
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        if obj.is_draft:
+            return gettext("Draft")
+        latest = getattr(self, "_latest_published", None)
+        return gettext("Current") if obj.number == latest else gettext("Published")
+
+    def changelist_view(self, request, extra_context=None):
+        self._latest_published = CharterVersion.objects.published().aggregate(latest=Max("number"))["latest"]
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return _may_edit(request)
@@ -60,6 +124,17 @@ class CharterVersionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return _may_edit(request, obj)
 
+    def has_publish_permission(self, request, obj=None):
+        return _may_edit(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "has_publish_permission": self.has_publish_permission(request, version),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location=action_location)
         # The bulk delete checks no single version: it would reach published ones.
@@ -68,6 +143,111 @@ class CharterVersionAdmin(admin.ModelAdmin):
 
     def has_copy_permission(self, request):
         return request.user.is_active and request.user.is_superuser
+
+    # --- tools: test a listing, impact preview, publish -----------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/test/", wrap(self.test_listing_view), name=f"{name}_test"),
+            path("<path:object_id>/impact/", wrap(self.impact_view), name=f"{name}_impact"),
+            path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{name}_publish"),
+            *super().get_urls(),
+        ]
+
+    def _version_or_404(self, request, object_id) -> CharterVersion:
+        version = self.get_object(request, object_id)
+        if version is None:
+            raise Http404(_("No such charter version."))
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def _tool_context(self, request, version, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": version,
+            "version": version,
+            "title": title,
+            "has_publish_permission": self.has_publish_permission(request, version),
+            **extra,
+        }
+
+    def test_listing_view(self, request, object_id):
+        """Try any text against this version (a draft included): verdict, rule, reason, and why."""
+        version = self._version_or_404(request, object_id)
+        form = ListingForm(request.GET if "title" in request.GET or "description" in request.GET else None)
+        result = None
+        if form.is_bound and form.is_valid():
+            verdict = charter_check(
+                version=version,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                explain=True,
+            )
+            rules = {rule.pk: rule for rule in Rule.objects.filter(version=version)}
+            result = {
+                "verdict": verdict,
+                "verdict_label": CharterVerdict(verdict.verdict).label,
+                "rule": rules.get(verdict.rule_id),
+                "steps": [(step, rules.get(step.rule_id)) for step in verdict.steps],
+            }
+        return TemplateResponse(
+            request,
+            "charter/admin/test_listing.html",
+            self._tool_context(
+                request,
+                version,
+                gettext("Test a listing against %(version)s") % {"version": version},
+                form=form,
+                result=result,
+            ),
+        )
+
+    def impact_view(self, request, object_id):
+        """Before publishing: the upcoming bookings this version would newly refuse (the viewer's station only)."""
+        version = self._version_or_404(request, object_id)
+        return TemplateResponse(
+            request,
+            "charter/admin/impact.html",
+            self._tool_context(
+                request,
+                version,
+                gettext("Impact of publishing %(version)s") % {"version": version},
+                impact=charter_version_impact(version=version, user=request.user),
+            ),
+        )
+
+    def publish_view(self, request, object_id):
+        """GET: the impact and a confirmation; POST: publish (superusers, drafts only)."""
+        version = self._version_or_404(request, object_id)
+        if not self.has_publish_permission(request, version):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                charter_version_publish(version=version)
+            except CharterError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(version)s is published: bookings and acceptances are checked against it from now on.")
+                    % {"version": version},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(reverse("admin:charter_charterversion_change", args=[version.pk]))
+        return TemplateResponse(
+            request,
+            "charter/admin/publish.html",
+            self._tool_context(
+                request,
+                version,
+                gettext("Publish %(version)s") % {"version": version},
+                impact=charter_version_impact(version=version, user=request.user),
+            ),
+        )
 
     @admin.action(
         permissions=["copy"],
@@ -87,17 +267,17 @@ class CharterVersionAdmin(admin.ModelAdmin):
                     text_en=version.text_en,
                     published_at=None,
                 )
-                Rule.objects.bulk_create(
-                    Rule(
+                # One by one, in the source's order: the validator reads rules by id.
+                for rule in sorted(version.rules.all(), key=lambda rule: rule.pk):
+                    Rule.objects.create(
                         version=draft,
                         category=rule.category,
+                        verdict=rule.verdict,
                         terms=rule.terms,
                         exceptions=rule.exceptions,
                         reason_fr=rule.reason_fr,
                         reason_en=rule.reason_en,
                     )
-                    for rule in version.rules.all()
-                )
                 created.append(str(draft))
                 next_number += 1
         if not created:
@@ -109,3 +289,194 @@ class CharterVersionAdmin(admin.ModelAdmin):
             % {"drafts": ", ".join(created)},
             messages.SUCCESS,
         )
+
+
+# --- the charter check of a booking, shown in the booking admin ----------------------------------
+
+
+def _effective(verdict: str) -> Q:
+    return Q(charter_review__override_verdict=verdict) | Q(
+        charter_review__override_verdict="", charter_review__verdict=verdict
+    )
+
+
+class CharterVerdictFilter(admin.SimpleListFilter):
+    title = _("charter")
+    parameter_name = "charter"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("review", _("To be checked by an officer")),
+            ("forbidden", _("Refused by staff")),
+            ("overridden", _("Overridden by staff")),
+            ("unchecked", _("No recorded check")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "review":
+            return queryset.filter(_effective(CharterVerdict.REVIEW))
+        if value == "forbidden":
+            return queryset.filter(_effective(CharterVerdict.FORBIDDEN))
+        if value == "overridden":
+            return queryset.exclude(charter_review__override_verdict="").filter(charter_review__isnull=False)
+        if value == "unchecked":
+            return queryset.filter(charter_review__isnull=True)
+        return queryset
+
+
+def _review_of(booking):
+    return getattr(booking, "charter_review", None)
+
+
+@admin.display(description=_("charter"), ordering="charter_review__verdict")
+def charter_verdict(booking):
+    """List column: the verdict that holds, marked when staff overrode it. Needs select_related("charter_review")."""
+    review = _review_of(booking)
+    if review is None:
+        return "—"
+    label = review.get_effective_verdict_display()
+    if review.override_verdict:
+        return format_html("{} <small>({})</small>", label, gettext("staff"))
+    if review.verdict == CharterVerdict.REVIEW:
+        return format_html("<strong>{}</strong>", label)
+    return label
+
+
+class CharterReviewInline(StationScopedInline, admin.StackedInline):
+    """The booking's charter check, read-only; staff change it with the "Override the charter verdict" action."""
+
+    model = BookingCharterReview
+    station_path = "booking__station"
+    verbose_name = _("charter check")
+    verbose_name_plural = _("charter check")
+    can_delete = False
+    extra = 0
+    max_num = 1
+    fields = (
+        "effective",
+        "verdict",
+        "space_kind",
+        "category",
+        "rule_reason",
+        "term",
+        "version",
+        "checked_at",
+        "override_verdict",
+        "override_reason",
+        "overridden_by",
+        "overridden_at",
+        "override_log",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("rule", "version", "overridden_by")
+            .prefetch_related("overrides__by")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        # Booking permissions, within the booking's station: the review is part of the booking.
+        # A booking without a recorded check (made before checks were kept) shows no empty box.
+        if obj is not None and _review_of(obj) is None:
+            return False
+        return self._parent_reaches(request, obj) and request.user.has_perm("bookings.view_booking")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("verdict that holds"))
+    def effective(self, review):
+        return review.get_effective_verdict_display()
+
+    @admin.display(description=_("rule and reason"))
+    def rule_reason(self, review):
+        if review.rule is None:
+            return "—"
+        return format_html("{}<br><small>{}</small>", review.rule, review.rule.reason)
+
+    @admin.display(description=_("override log"))
+    def override_log(self, review):
+        rows = list(review.overrides.all())
+        if not rows:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{} · {} · {} → {} · {}</div>",
+            (
+                (
+                    row.at.strftime("%Y-%m-%d %H:%M"),
+                    row.by or "—",
+                    row.get_from_verdict_display(),
+                    row.get_to_verdict_display(),
+                    row.reason,
+                )
+                for row in rows
+            ),
+        )
+
+
+class OverrideForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=CharterVerdict.choices)
+    reason = forms.CharField(
+        label=_("Reason (kept in the log)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
+@admin.action(
+    permissions=["transition"],
+    description=_("Override the charter verdict"),
+    description_plural=_("Override the charter verdict of the selected bookings"),
+    location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+)
+def override_charter_verdict(modeladmin, request, queryset):
+    """Ask for the verdict and a reason, then record the override on each selected booking (station-scoped)."""
+    bookings = list(queryset.select_related("station", "charter_review").order_by("starts_at"))
+    if not bookings:
+        modeladmin.message_user(request, gettext("No booking was selected."), messages.WARNING)
+        return None
+    form = OverrideForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        for booking in bookings:
+            booking_charter_override(
+                review=booking_charter_review_ensure(booking=booking),
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Charter verdict overridden on %(count)d booking.",
+                "Charter verdict overridden on %(count)d bookings.",
+                len(bookings),
+            )
+            % {"count": len(bookings)},
+            messages.SUCCESS,
+        )
+        if len(bookings) == 1:
+            return HttpResponseRedirect(reverse("admin:bookings_booking_change", args=[bookings[0].pk]))
+        return None
+    opts = modeladmin.model._meta
+    return TemplateResponse(
+        request,
+        "charter/admin/override.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": opts,
+            "title": gettext("Override the charter verdict"),
+            "bookings": [(booking, _review_of(booking)) for booking in bookings],
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        },
+    )

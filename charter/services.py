@@ -103,3 +103,18 @@ def booking_charter_override(
         locked.save(update_fields=["override_verdict", "override_reason", "overridden_by", "overridden_at"])
     review.refresh_from_db()
     return review
+
+
+def booking_charter_review_ensure(*, booking) -> BookingCharterReview:
+    """The booking's charter check, made now under the version its parties accepted if it has none yet.
+
+    Bookings made before verdicts were recorded have none; staff can still override them.
+    """
+    review = BookingCharterReview.objects.filter(booking=booking).first()
+    if review is not None:
+        return review
+    from .selectors import charter_check
+
+    version = booking.seller_charter_version or booking.buyer_charter_version
+    verdict = charter_check(version=version, title=booking.item_title, description=booking.item_description)
+    return charter_review_record(booking=booking, version=version, verdict=verdict)
