@@ -132,3 +132,15 @@ def test_the_public_charter_page_takes_a_fixed_number_of_queries(client, seeded,
 
 def test_without_a_published_charter_the_page_is_not_found(client):
     assert client.get(reverse("charter:current")).status_code == 404
+
+
+def test_the_live_check_speaks_french_to_a_french_browser(client, seeded):
+    review = check(client, "fr", title="Arc à poulies").json()
+    vehicle = check(client, "fr", title="Voiture Renault Clio").json()
+    plain = check(client, "fr", title="Vélo").json()
+
+    assert review["message"].startswith("Un policier examinera cet objet")
+    assert review["verdict_label"] == "Examiné par un policier"
+    assert vehicle["message"].startswith("C’est un véhicule")
+    assert vehicle["category_label"] == "Véhicule (place de stationnement)"
+    assert plain["message"] == "Rien dans la charte n’empêche cet objet."
