@@ -25,9 +25,8 @@ class ItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        self.verdict = None
         if data.get("item_title"):
-            self.verdict = verdict = charter_check(
+            verdict = charter_check(
                 version=charter_current(), title=data["item_title"], description=data.get("item_description", "")
             )
             if verdict.forbidden:

@@ -15,7 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -98,7 +98,8 @@ class CharterVersionAdmin(admin.ModelAdmin):
     change_form_template = "charter/admin/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(rule_count=Count("rules"))
+        current = CharterVersion.objects.published().order_by("-number").values("number")[:1]
+        return super().get_queryset(request).annotate(rule_count=Count("rules"), current_number=Subquery(current))
 
     @admin.display(description=_("rules"), ordering="rule_count")
     def rule_count(self, obj):
@@ -108,12 +109,7 @@ class CharterVersionAdmin(admin.ModelAdmin):
     def state(self, obj):
         if obj.is_draft:
             return gettext("Draft")
-        latest = getattr(self, "_latest_published", None)
-        return gettext("Current") if obj.number == latest else gettext("Published")
-
-    def changelist_view(self, request, extra_context=None):
-        self._latest_published = CharterVersion.objects.published().aggregate(latest=Max("number"))["latest"]
-        return super().changelist_view(request, extra_context)
+        return gettext("Current") if obj.number == obj.current_number else gettext("Published")
 
     def has_add_permission(self, request):
         return _may_edit(request)

@@ -384,3 +384,16 @@ def test_the_override_starts_from_the_booking_page_too(client, reviewing, paris_
     page = response.content.decode()
     assert f'action="{BOOKINGS}"' in page
     assert flagged.reference in page
+
+
+def test_the_versions_list_says_which_is_current_and_which_are_drafts(client, charter, draft, superuser):
+    factories.CharterVersionFactory(number=0)
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:charter_charterversion_changelist"))
+
+    states = {
+        version.number: response.context["cl"].model_admin.state(version)
+        for version in response.context["cl"].result_list
+    }
+    assert states == {2: "Draft", 1: "Current", 0: "Published"}

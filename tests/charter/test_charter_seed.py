@@ -97,6 +97,8 @@ def test_seeded_charter_accepts_harmless_items(seeded_charter, title):
         ("Arc à poulies", CharterVerdict.REVIEW, ROOM),
         ("Extincteur 6 kg", CharterVerdict.REVIEW, ROOM),
         ("Batterie de voiture", CharterVerdict.REVIEW, ROOM),
+        ("Coffee table, pickup only", CharterVerdict.ALLOWED, ROOM),
+        ("Canapé à récupérer sur place", CharterVerdict.FORBIDDEN, ROOM),
     ],
 )
 def test_seeded_charter_sends_vehicles_to_a_bay_and_flags_items_for_review(seeded_charter, title, verdict, space_kind):
