@@ -21,7 +21,7 @@ fits and finds another officer for the others; a booking nobody can take is flag
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -30,7 +30,7 @@ from django.utils import timezone
 from stations.models import OfficerAbsence, Shift, SpaceKind, Station
 
 from .models import Booking, BookingStatus
-from .outbox import enqueue, enqueue_on_commit
+from .outbox import enqueue, enqueue_on_commit, settle_time
 
 logger = logging.getLogger(__name__)
 
@@ -307,7 +307,7 @@ def stations_staffing_sweep(*, now: datetime | None = None) -> dict:
     reassigned = [station_reassign_officers(station_id=station_id, now=now) for station_id in sorted(station_ids)]
     # Messages lost on the way (broker down, worker killed on the filesystem broker):
     # the claims make a second message harmless.
-    settle = now - timedelta(minutes=2)
+    settle = now - settle_time()
     unnotified = list(
         upcoming_rooms.filter(
             status=BookingStatus.CONFIRMED,

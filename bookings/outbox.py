@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -20,10 +21,14 @@ from .models import BookingEvent
 
 logger = logging.getLogger(__name__)
 
-# A notification is left to its on-commit message this long before a sweep sends
-# it again, and given up after MAX_AGE (a week-old "booking requested" helps nobody).
-SETTLE = timedelta(minutes=2)
+# A notification is left to its on-commit message for settings.BOOKINGS_OUTBOX_SETTLE_SECONDS
+# before a sweep sends it again, and given up after MAX_AGE (a two-day-old "booking
+# requested" helps nobody).
 MAX_AGE = timedelta(days=2)
+
+
+def settle_time() -> timedelta:
+    return timedelta(seconds=settings.BOOKINGS_OUTBOX_SETTLE_SECONDS)
 
 
 def enqueue(task, *args) -> bool:
@@ -51,7 +56,7 @@ def events_notify_pending(*, now: datetime | None = None, batch_size: int = 500)
 
     now = now or timezone.now()
     pending = (
-        BookingEvent.objects.filter(notified_at__isnull=True, at__lt=now - SETTLE, at__gte=now - MAX_AGE)
+        BookingEvent.objects.filter(notified_at__isnull=True, at__lt=now - settle_time(), at__gte=now - MAX_AGE)
         .order_by("id")
         .values_list("id", flat=True)
     )

@@ -238,6 +238,9 @@ BOOKINGS_REMINDER_LEAD_MINUTES = env.list("BOOKINGS_REMINDER_LEAD_MINUTES", cast
 BOOKINGS_NO_SHOW_GRACE_MINUTES = env.int("BOOKINGS_NO_SHOW_GRACE_MINUTES", default=60)
 # The station's staff get the day's schedule at this hour, station time.
 BOOKINGS_DAILY_SCHEDULE_HOUR = env.int("BOOKINGS_DAILY_SCHEDULE_HOUR", default=7)
+# A notification whose message has not been taken this long after its event is
+# queued again by a sweep (bookings/outbox.py: the broker was down, or a worker died).
+BOOKINGS_OUTBOX_SETTLE_SECONDS = env.int("BOOKINGS_OUTBOX_SETTLE_SECONDS", default=120)
 # Personal data is erased this many days after the slot (bookings/retention.py).
 BOOKINGS_RETENTION_DAYS = env.int("BOOKINGS_RETENTION_DAYS", default=90)
 

@@ -1,5 +1,7 @@
 """pytest settings: DATABASE_URL and REDIS_URL come from the environment in CI."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -21,10 +23,13 @@ if REDIS_URL := env("REDIS_URL", default=""):
     from urllib.parse import urlsplit, urlunsplit
 
     # Tests empty the cache between tests; keep it off the Celery broker's database.
+    # Test runs of several people (or CI) may share one Redis: each run's keys are its
+    # own (the charter's current version is cached under a fixed key).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),
+            "KEY_PREFIX": f"test-{os.getpid()}",
         }
     }
 

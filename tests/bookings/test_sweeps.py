@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError
 
 from bookings import tasks
 from bookings.models import Actor, BookingEvent, BookingStatus, ScheduleDelivery
-from bookings.outbox import SETTLE, enqueue, events_notify_pending
+from bookings.outbox import enqueue, events_notify_pending, settle_time
 from bookings.schedule import schedule_send, schedules_sweep, station_day_schedule
 from bookings.services import bookings_mark_no_shows
 from config.celery import app
@@ -256,9 +256,9 @@ def test_with_the_broker_unreachable_the_booking_still_commits_and_the_sweep_sen
     assert event.notified_at is None
     assert mail.outbox == []
 
-    with time_machine.travel(event.at + SETTLE - timedelta(seconds=1), tick=False):
+    with time_machine.travel(event.at + settle_time() - timedelta(seconds=1), tick=False):
         assert events_notify_pending() == 0  # its message may still be on its way
-    with time_machine.travel(event.at + SETTLE + timedelta(seconds=1), tick=False):
+    with time_machine.travel(event.at + settle_time() + timedelta(seconds=1), tick=False):
         assert tasks.sweep_pending_notifications() == 1
         assert tasks.sweep_pending_notifications() == 0
 
