@@ -97,6 +97,14 @@ def test_a_phrase_exception_cancels_its_term_each_time_it_is_written():
     assert verdict_of(guns, "Pistolet à colle et pistolet d'alarme") == FORBIDDEN
 
 
+def test_exceptions_take_plural_and_joined_forms_like_terms():
+    guns = rule(["gun"], ["glue gun", "water pistol"])
+    assert verdict_of(guns, "Gluegun Bosch") == "allowed"
+    assert verdict_of(guns, "Glue-guns x3") == "allowed"
+    bulky = rule(["lave-linge"], ["lave-linge jouet"], category="bulky")
+    assert verdict_of(bulky, "Lavelinge jouets Smoby") == "allowed"
+
+
 def test_a_one_word_exception_cancels_a_term_next_to_it_on_either_side():
     bulky = rule(["machine à laver"], ["jouet"], category="bulky")
     assert verdict_of(bulky, "Machine à laver jouet Smoby") == "allowed"
