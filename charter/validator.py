@@ -58,6 +58,20 @@ _LINK = "(?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}"
 _LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 _LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _ascii_with_marks(char: str) -> bool:
+    """Whether a character folds to ASCII letters or digits plus combining marks ("é", "ﬁ", not "×" nor "ħ")."""
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bool(base) and base.isascii() and base.isalnum()
+
+
+# Anything but ASCII and the characters _ascii_with_marks() accepts (Latin letters, mostly).
+_BEYOND_LATIN = re.compile(
+    "[^\x00-\x7f" + "".join(re.escape(chr(c)) for c in range(0x80, 0x2000) if _ascii_with_marks(chr(c))) + "]"
+)
 # Combining marks (the accents NFKD splits off), as one character class.
 _MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]+")
 _VOWELS = frozenset("aeiouy")
@@ -69,14 +83,23 @@ def normalise(text: str) -> str:
 
     The result starts and ends with a space so that every word is framed by spaces.
     """
-    if text.isascii():
-        folded = text.lower()
-    else:
-        folded = text.casefold()
-        if _LIGATURE.search(folded):
-            folded = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], folded)
-        folded = _MARKS.sub("", unicodedata.normalize("NFKD", folded))
+    folded = text.lower() if text.isascii() else _fold(text.casefold())
+    if folded.isascii():
+        # The common case, done at C speed: punctuation to spaces, spaces collapsed.
+        return f" {' '.join(folded.translate(_ASCII_SEPARATORS).split())} "
     return f" {_NON_WORD.sub(' ', folded).strip()} "
+
+
+def _fold(text: str) -> str:
+    """Accents and ligatures off a casefolded text; letters of other scripts stay."""
+    if _LIGATURE.search(text):
+        text = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    if _BEYOND_LATIN.search(text) is None:
+        # Latin letters decompose into ASCII letters and combining marks: dropping
+        # what is not ASCII drops exactly the marks.
+        return decomposed.encode("ascii", "ignore").decode("ascii")
+    return _MARKS.sub("", decomposed)
 
 
 def word_forms(word: str, *, feminine: bool = False) -> set[str]:

@@ -37,6 +37,22 @@ def test_normalise_folds_case_accents_ligatures_punctuation_and_emoji():
 
 
 @pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("140×190", " 140 190 "),
+        ("L’ARME « fatale »", " l arme fatale "),
+        ("Straße ﬁlm Ĳssel", " strasse film ijssel "),
+        ("Лада Нива", " лада нива "),
+        ("Øre ħalt ĸ", " ore ħalt ĸ "),
+        ("a_b/c\u00a0d", " a b c d "),
+    ],
+)
+def test_normalise_keeps_every_letter_and_only_letters(text, normalised):
+    # Latin text takes a fast path (ASCII after folding), anything else the general one: same result.
+    assert normalise(text) == normalised
+
+
+@pytest.mark.parametrize(
     ("word", "forms"),
     [
         ("arme", {"arme", "armes"}),
