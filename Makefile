@@ -33,7 +33,7 @@ demo: migrate
 run: demo
 	@mkdir -p var/broker/processed
 	@echo "Serving on http://$(HOST):$(PORT)/  (emails: http://$(HOST):$(PORT)/dev/mail/, admin: /admin/)"
-	@export SITE_URL=http://$(HOST):$(PORT); trap 'kill 0' INT TERM EXIT; \
+	@export SITE_URL=http://$(HOST):$(PORT); trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A config worker --beat --pool=solo --loglevel=WARNING --schedule=var/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -131,4 +131,13 @@ def booking_event_notify(*, event: BookingEvent) -> int:
             template=template, to=[recipient], context=context, language=booking.language, attachments=attachments
         )
         sent += 1
+    if event.to_status == BookingStatus.CANCELLED and booking.officer_id and booking.officer_notified_at:
+        # The officer was told to come: tell them they are no longer expected.
+        send_templated_email(
+            template="officer-released",
+            to=[booking.officer.user.email],
+            context=booking_context(booking, event) | {"officer": booking.officer},
+            language=booking.station.language,
+        )
+        sent += 1
     return sent

@@ -50,7 +50,11 @@ def notify_booking_event(event_id: int) -> int:
         if not claimed:
             return 0
         event = BookingEvent.objects.select_related(
-            "booking__station", "booking__space", "booking__buyer", "booking__buyer_charter_version"
+            "booking__station",
+            "booking__space",
+            "booking__buyer",
+            "booking__buyer_charter_version",
+            "booking__officer__user",
         ).get(pk=event_id)
         return booking_event_notify(event=event)
 

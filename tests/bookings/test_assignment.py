@@ -14,7 +14,7 @@ from bookings.assignment import Roster, station_reassign_officers, stations_staf
 from bookings.exceptions import SlotUnavailable
 from bookings.models import Booking, BookingStatus
 from bookings.selectors import station_free_slots, station_slot
-from bookings.services import booking_accept, booking_create
+from bookings.services import booking_accept, booking_cancel, booking_create
 from bookings.tasks import alert_unstaffed_booking, notify_officer_assignment
 from stations.models import Shift, SpaceKind
 from tests import factories
@@ -453,6 +453,18 @@ def test_the_staffing_sweep_catches_what_bulk_changes_left_unstaffed(
     assert confirmed_with_first.officer == second
     assert result["moved"] == 1
     assert len(to(second.user.email)) == 1
+
+
+def test_a_cancelled_exchange_releases_the_officer_who_was_told(
+    confirmed_with_first, two_officers, django_capture_on_commit_callbacks
+):
+    first, _second, _shifts = two_officers
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=confirmed_with_first, role="buyer", user=confirmed_with_first.buyer)
+
+    (message,) = to(first.user.email)
+    assert message.subject.startswith("Cancelled")
+    assert confirmed_with_first.reference in message.subject
 
 
 def test_the_officer_email_task_run_twice_sends_once(confirmed_with_first, two_officers):
