@@ -114,12 +114,25 @@ _NOTIFICATIONS = {
 }
 
 
+# The station cancelled (a closure, or staff under pressure): an apology, and the
+# buyer's priority rebooking link (bookings.rebooking).
+_APOLOGY = [("station-apology", "buyer"), ("station-apology", "seller")]
+
+
 def booking_event_notify(*, event: BookingEvent) -> int:
     """Send the emails an event calls for; returns how many were sent."""
+    from .rebooking import rebooking_path
+
     booking = event.booking
+    notifications = _NOTIFICATIONS.get(event.to_status, [])
+    if event.to_status == BookingStatus.CANCELLED and booking.cancel_cause:
+        notifications = _APOLOGY
     sent = 0
-    for template, party in _NOTIFICATIONS.get(event.to_status, []):
+    for template, party in notifications:
         context = booking_context(booking, event) | {"party": party, "cancel_url": booking_cancel_url(booking, party)}
+        if template == "station-apology":
+            context["rebook_url"] = settings.SITE_URL + rebooking_path(booking) if party == "buyer" else ""
+            context["station_url"] = settings.SITE_URL + reverse("stations:detail", args=[booking.station.slug])
         attachments = []
         if event.to_status == BookingStatus.CONFIRMED:
             attachments = [

@@ -32,3 +32,17 @@ class InvalidTransition(BookingError):
 
 class SellerIsBuyer(BookingError):
     message = _("The seller's email must not be your own.")
+
+
+class StationUnderPressure(BookingError):
+    message = _("This station takes no new booking for this time: it is under pressure.")
+
+    @classmethod
+    def for_station(cls, station):
+        if station.pressure_message:
+            return cls(f"{cls.message} {station.pressure_message}")
+        return cls()
+
+
+class RebookingUnavailable(BookingError):
+    message = _("This rebooking link has been used already, or is not yours.")

@@ -26,10 +26,13 @@ class ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("item_title"):
+            self.charter_version = charter_current()
             verdict = charter_check(
-                version=charter_current(), title=data["item_title"], description=data.get("item_description", "")
+                version=self.charter_version, title=data["item_title"], description=data.get("item_description", "")
             )
             if verdict.forbidden:
+                # Counted by the wizard (CharterRefusal): no booking will exist to count it.
+                self.charter_refusal = verdict
                 raise forms.ValidationError(
                     format_html(
                         '{} <a href="{}#{}">{}</a>',

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from charter.models import RuleCategory
 from stations.models import SpaceKind
 
 # No 0/O, 1/I/L, 5/S, 2/Z, 8/B: a reference is read aloud at a counter.
@@ -32,6 +33,24 @@ class BookingStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("No-show")
+    REFUSED = "refused", _("Refused under the charter")
+
+
+# What the check-in desk may record once the parties came (bookings.services).
+OUTCOME_STATUSES = (BookingStatus.COMPLETED, BookingStatus.ABORTED, BookingStatus.INCIDENT, BookingStatus.REFUSED)
+
+
+class NoShowParty(models.TextChoices):
+    BUYER = "buyer", _("The buyer")
+    SELLER = "seller", _("The seller")
+    BOTH = "both", _("Both parties")
+
+
+class CancelCause(models.TextChoices):
+    """Why the station cancelled: the parties get an apology with a priority rebooking link."""
+
+    CLOSURE = "closure", _("Station closure")
+    PRESSURE = "pressure", _("Station under pressure")
 
 
 # States that hold a slot. A pending booking holds it only until its deadline;
@@ -110,6 +129,25 @@ class Booking(models.Model):
     # Part of the seller's signed link: a link signed for another nonce is refused.
     invite_nonce = models.CharField(max_length=32, default=new_invite_nonce, editable=False)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_cause = models.CharField(_("cancelled because of"), max_length=16, choices=CancelCause.choices, blank=True)
+    # The booking a buyer made again with the priority link of a station's apology
+    # (bookings.rebooking): the link works once.
+    rebooked_from = models.ForeignKey(
+        "self",
+        verbose_name=_("rebooking of"),
+        on_delete=models.SET_NULL,
+        related_name="rebookings",
+        null=True,
+        blank=True,
+    )
+
+    # The check-in desk marks each party present; both present checks the booking in.
+    buyer_present_at = models.DateTimeField(_("buyer present at"), null=True, blank=True)
+    seller_present_at = models.DateTimeField(_("seller present at"), null=True, blank=True)
+    no_show_party = models.CharField(_("who did not come"), max_length=8, choices=NoShowParty.choices, blank=True)
+    refusal_category = models.CharField(
+        _("refused item's category"), max_length=16, choices=RuleCategory.choices, blank=True
+    )
 
     # A room booking's officer (bookings.assignment): reserved when the booking is
     # made, so that what the slot engine offers is always staffed, and confirmed
@@ -249,6 +287,38 @@ class BookingEvent(models.Model):
 
     def __str__(self):
         return f"{self.booking}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class CharterRefusal(models.Model):
+    """An item the booking wizard refused under the charter: no booking exists, so this row is what counts it.
+
+    Holds no personal data (no item text, no account): the statistics only need the
+    station, the day and the category. One row per browser session, station and
+    category (bookings.views.wizard), so a buyer trying the same item again is
+    counted once.
+    """
+
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    category = models.CharField(_("category"), max_length=16, choices=RuleCategory.choices)
+    version = models.ForeignKey(
+        "charter.CharterVersion",
+        verbose_name=_("charter version"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("charter refusal at booking")
+        verbose_name_plural = _("charter refusals at booking")
+        indexes = [models.Index(fields=["station", "at"], name="charter_refusal_station_at_idx")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.category} {self.at:%Y-%m-%d}"
 
 
 class Party(models.TextChoices):

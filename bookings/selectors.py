@@ -63,7 +63,13 @@ def _overlaps(intervals, starts_at, ends_at) -> bool:
 
 
 def station_free_slots(
-    *, station: Station, kind: str, first_day: date, last_day: date, now: datetime | None = None
+    *,
+    station: Station,
+    kind: str,
+    first_day: date,
+    last_day: date,
+    now: datetime | None = None,
+    ignore_pressure: bool = False,
 ) -> list[Slot]:
     """Free slots of one space kind between two local dates, inclusive.
 
@@ -71,7 +77,8 @@ def station_free_slots(
     the lead time and the horizon; a room slot also needs an officer the
     assignment could give it (bookings.assignment.Roster: on shift, not absent,
     not with another booking, under the per-shift cap). Six queries for rooms,
-    four for bays, whatever the range.
+    four for bays, whatever the range. The station's pressure switch drops the slots
+    in its period, unless `ignore_pressure` (a priority rebooking).
     """
     now = now or timezone.now()
     if not station.is_active:
@@ -134,6 +141,8 @@ def station_free_slots(
                 ends_at = starts_at + station.slot_length
                 if starts_at < earliest_start or _overlaps(closures, starts_at, ends_at):
                     continue
+                if not ignore_pressure and station.pressure_blocks(starts_at, ends_at):
+                    continue
                 free = tuple(sid for sid in space_ids if not _overlaps(held_by_space[sid], starts_at, ends_at))
                 if not free:
                     continue
@@ -147,10 +156,14 @@ def station_free_slots(
     return slots
 
 
-def station_slot(*, station: Station, kind: str, starts_at: datetime, now: datetime | None = None) -> Slot | None:
+def station_slot(
+    *, station: Station, kind: str, starts_at: datetime, now: datetime | None = None, ignore_pressure: bool = False
+) -> Slot | None:
     """The free slot starting at `starts_at`, or None if it is not offered (any more)."""
     day = timezone.localtime(starts_at, station.zone).date()
-    for slot in station_free_slots(station=station, kind=kind, first_day=day, last_day=day, now=now):
+    for slot in station_free_slots(
+        station=station, kind=kind, first_day=day, last_day=day, now=now, ignore_pressure=ignore_pressure
+    ):
         if slot.starts_at == starts_at:
             return slot
     return None

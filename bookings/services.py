@@ -18,13 +18,26 @@ from charter.services import charter_review_record
 from stations.models import SpaceKind, Station
 
 from .exceptions import (
+    BookingError,
     CharterViolation,
     InvalidTransition,
+    RebookingUnavailable,
     SellerIsBuyer,
     SlotUnavailable,
+    StationUnderPressure,
     TooManyActiveBookings,
 )
-from .models import Actor, Booking, BookingEvent, BookingStatus, ItemKind, new_reference
+from .models import (
+    OUTCOME_STATUSES,
+    Actor,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    ItemKind,
+    NoShowParty,
+    Party,
+    new_reference,
+)
 from .outbox import enqueue_on_commit
 from .selectors import buyer_active_booking_count, hold_deadline, station_slot
 
@@ -95,8 +108,14 @@ def booking_create(
     seller_email: str,
     seller_name: str,
     language: str | None = None,
+    rebooked_from: Booking | None = None,
 ) -> Booking:
-    """Book a free slot for the buyer and invite the seller. Raises a BookingError subclass when it cannot."""
+    """Book a free slot for the buyer and invite the seller. Raises a BookingError subclass when it cannot.
+
+    `rebooked_from`: a booking the station cancelled (closure, pressure), rebooked with
+    the priority link of its apology email (bookings.rebooking): the pressure switch
+    does not stop it, and the link works once.
+    """
     if seller_email.strip().casefold() == buyer.email.casefold():
         raise SellerIsBuyer
     charter = charter_current()
@@ -114,13 +133,19 @@ def booking_create(
             # across stations) and per station (the officer-capacity check and the
             # insert must see the same roster and bookings). Always in this order.
             get_user_model().objects.select_for_update().filter(pk=buyer.pk).first()
-            Station.objects.select_for_update().get(pk=station.pk)
+            # The locked row's switch counts, not the caller's copy of the station.
+            station = Station.objects.select_for_update().get(pk=station.pk)
+            priority = rebooked_from is not None
+            if priority:
+                _check_rebooking(rebooked_from=rebooked_from, buyer=buyer, station=station)
+            elif station.pressure_blocks(starts_at, starts_at + station.slot_length):
+                raise StationUnderPressure.for_station(station)
             if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
                 raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
             _expire_overdue_holds(
                 station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now
             )
-            slot = station_slot(station=station, kind=kind, starts_at=starts_at, now=now)
+            slot = station_slot(station=station, kind=kind, starts_at=starts_at, now=now, ignore_pressure=priority)
             if slot is None:
                 raise SlotUnavailable
             booking = Booking.objects.create(
@@ -143,6 +168,7 @@ def booking_create(
                 listing_url=listing_url,
                 vehicle_plate=vehicle_plate.strip().upper() if item_kind == ItemKind.VEHICLE else "",
                 buyer_charter_version=charter,
+                rebooked_from=rebooked_from,
             )
             charter_review_record(booking=booking, version=charter, verdict=verdict, now=now)
             _record_event(booking=booking, from_status="", to_status=S.PENDING, role=Actor.BUYER, user=buyer)
@@ -150,6 +176,25 @@ def booking_create(
         # The database constraint caught a concurrent booking of the same space.
         raise SlotUnavailable from exc
     return booking
+
+
+def charter_refusal_record(*, station: Station, category: str, version: CharterVersion | None = None) -> None:
+    """The wizard refused an item under the charter: counted for the statistics, nothing personal kept."""
+    from .models import CharterRefusal
+
+    CharterRefusal.objects.create(station=station, category=category or "", version=version)
+
+
+def _check_rebooking(*, rebooked_from: Booking, buyer, station: Station) -> None:
+    """The priority link is the buyer's, for a booking the station cancelled, and works once (buyer row locked)."""
+    if (
+        rebooked_from.buyer_id != buyer.pk
+        or rebooked_from.station_id != station.pk
+        or rebooked_from.status != S.CANCELLED
+        or not rebooked_from.cancel_cause
+        or Booking.objects.filter(rebooked_from=rebooked_from).exists()
+    ):
+        raise RebookingUnavailable
 
 
 def booking_accept(*, booking: Booking, charter_version: CharterVersion, now: datetime | None = None) -> Booking:
@@ -208,7 +253,8 @@ def bookings_expire_overdue(*, now: datetime | None = None, batch_size: int = 50
     return expired
 
 
-def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "") -> Booking:
+def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "", cause: str = "") -> Booking:
+    """Cancel a pending or confirmed booking; a `cause` (CancelCause, staff only) sends the apology instead."""
     # A party may cancel only ahead of the slot and while the hold stands (else
     # a no-show could be rewritten as a cancellation); staff may cancel any time.
     if role != Actor.STAFF and not booking.can_be_cancelled:
@@ -221,24 +267,85 @@ def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "") 
         user=user,
         note=reason,
         cancel_reason=reason,
+        cancel_cause=cause if role == Actor.STAFF else "",
     )
 
 
-def booking_check_in(*, booking: Booking, user) -> Booking:
+# --- at the check-in desk ---------------------------------------------------------------------
+
+
+def booking_check_in(*, booking: Booking, user, note: str = "") -> Booking:
+    """Staff check the booking in: both parties marked present, or staff decide to go ahead without that."""
     return _transition(
-        booking=booking, allowed_from=(S.CONFIRMED,), to_status=S.CHECKED_IN, role=Actor.STAFF, user=user
+        booking=booking, allowed_from=(S.CONFIRMED,), to_status=S.CHECKED_IN, role=Actor.STAFF, user=user, note=note
     )
 
 
-OUTCOMES = (S.COMPLETED, S.ABORTED, S.INCIDENT)
+def booking_mark_present(*, booking: Booking, party: str, user, now: datetime | None = None) -> Booking:
+    """The desk saw one party arrive; when both are there, the booking is checked in.
+
+    Marking a party present again changes nothing. A booking already checked in
+    (staff went ahead with one party) still records the late party's arrival.
+    """
+    if party not in Party.values:
+        raise InvalidTransition
+    now = now or timezone.now()
+    field = f"{party}_present_at"
+    with transaction.atomic():
+        row = (
+            Booking.objects.select_for_update()
+            .filter(pk=booking.pk)
+            .values("status", "buyer_present_at", "seller_present_at")
+            .first()
+        )
+        if row is None or row["status"] not in (S.CONFIRMED, S.CHECKED_IN):
+            raise InvalidTransition
+        if row[field] is None:
+            Booking.objects.filter(pk=booking.pk).update(**{field: now, "updated_at": now})
+            row[field] = now
+        booking.refresh_from_db()
+        if row["status"] == S.CONFIRMED and row["buyer_present_at"] and row["seller_present_at"]:
+            booking = _transition(
+                booking=booking,
+                allowed_from=(S.CONFIRMED,),
+                to_status=S.CHECKED_IN,
+                role=Actor.STAFF,
+                user=user,
+                note=gettext("Buyer and seller present."),
+            )
+    return booking
 
 
-def booking_record_outcome(*, booking: Booking, outcome: str, user, note: str = "") -> Booking:
+OUTCOMES = OUTCOME_STATUSES
+# An incident or a refused item can end a booking before (or without) the check-in.
+_OUTCOMES_BEFORE_CHECK_IN = (S.INCIDENT, S.REFUSED)
+
+
+def booking_record_outcome(
+    *, booking: Booking, outcome: str, user, note: str = "", refusal_category: str = ""
+) -> Booking:
+    """Completed, aborted, refused under the charter, or an incident (a note is required, and
+    an incident keeps the personal data past the retention period: bookings.retention)."""
     if outcome not in OUTCOMES:
         raise InvalidTransition
+    note = note.strip()
+    fields = {}
+    if outcome == S.INCIDENT:
+        if not note:
+            raise BookingError(gettext("Describe the incident: the note is kept with the booking."))
+        fields["retention_hold"] = True
+    if outcome == S.REFUSED:
+        fields["refusal_category"] = refusal_category or _reviewed_category(booking)
+    allowed = (S.CONFIRMED, S.CHECKED_IN) if outcome in _OUTCOMES_BEFORE_CHECK_IN else (S.CHECKED_IN,)
     return _transition(
-        booking=booking, allowed_from=(S.CHECKED_IN,), to_status=outcome, role=Actor.STAFF, user=user, note=note
+        booking=booking, allowed_from=allowed, to_status=outcome, role=Actor.STAFF, user=user, note=note, **fields
     )
+
+
+def _reviewed_category(booking: Booking) -> str:
+    from charter.models import BookingCharterReview
+
+    return BookingCharterReview.objects.filter(booking_id=booking.pk).values_list("category", flat=True).first() or ""
 
 
 def bookings_mark_no_shows(*, now: datetime | None = None, batch_size: int = 500) -> int:
@@ -257,12 +364,35 @@ def bookings_mark_no_shows(*, now: datetime | None = None, batch_size: int = 500
     return marked
 
 
-def booking_mark_no_show(*, booking: Booking, user=None, note: str = "") -> Booking:
-    return _transition(
-        booking=booking,
-        allowed_from=(S.CONFIRMED,),
-        to_status=S.NO_SHOW,
-        role=Actor.STAFF if user else Actor.SYSTEM,
-        user=user,
-        note=note,
-    )
+def booking_mark_no_show(*, booking: Booking, user=None, note: str = "", party: str = "") -> Booking:
+    """Nobody, or only one party, came. `party` says who did not come; by default it follows
+    who the desk marked present (neither: both parties)."""
+    with transaction.atomic():
+        row = (
+            Booking.objects.select_for_update()
+            .filter(pk=booking.pk)
+            .values("status", "buyer_present_at", "seller_present_at")
+            .first()
+        )
+        if row is None or row["status"] != S.CONFIRMED:
+            raise InvalidTransition
+        came = {p for p in Party.values if row[f"{p}_present_at"] is not None}
+        absent = {NoShowParty.BUYER: {Party.BUYER}, NoShowParty.SELLER: {Party.SELLER}, NoShowParty.BOTH: set(Party)}
+        if not party:
+            missing = set(Party) - came
+            if not missing:
+                raise BookingError(gettext("Both parties were marked present: check the booking in."))
+            party = NoShowParty.BOTH if len(missing) == 2 else NoShowParty(missing.pop())
+        if party not in absent:
+            raise InvalidTransition
+        if absent[party] & came:
+            raise BookingError(gettext("That party was marked present: record who did not come."))
+        return _transition(
+            booking=booking,
+            allowed_from=(S.CONFIRMED,),
+            to_status=S.NO_SHOW,
+            role=Actor.STAFF if user else Actor.SYSTEM,
+            user=user,
+            note=note,
+            no_show_party=party,
+        )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/<slug:slug>/slot/", wizard.slot_step, name="slot"),
     path("new/<slug:slug>/seller/", wizard.seller_step, name="seller"),
     path("new/<slug:slug>/review/", wizard.review_step, name="review"),
+    path("rebook/<str:token>/", wizard.rebook, name="rebook"),
     path("invite/<str:token>/", seller.invite, name="seller-invite"),
     path("seller-cancel/<str:token>/", seller_cancel.cancel, name="seller-cancel"),
     path("<str:reference>/", buyer.booking_detail, name="detail"),

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,6 +54,22 @@ class Station(models.Model):
         default="fr",
         help_text=_("Officer assignments, alerts and the daily schedule are written in this language."),
     )
+    # "Station under pressure": no new booking for slots in the period (the slot
+    # engine offers none, booking_create refuses); bookings already made stay.
+    under_pressure = models.BooleanField(
+        _("under pressure: stop new bookings"),
+        default=False,
+        help_text=_("No new booking is taken for slots in the period below; bookings already made stay."),
+    )
+    pressure_starts_at = models.DateTimeField(_("from"), null=True, blank=True, help_text=_("Empty: from now on."))
+    pressure_ends_at = models.DateTimeField(
+        _("until"), null=True, blank=True, help_text=_("Empty: until the switch is turned off.")
+    )
+    pressure_message = models.TextField(
+        _("public message"),
+        blank=True,
+        help_text=_("Shown on the station's public page and in the booking wizard while new bookings are stopped."),
+    )
 
     class Meta:
         verbose_name = _("station")
@@ -65,6 +81,12 @@ class Station(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="station_slot_at_least_5_minutes"),
             models.CheckConstraint(condition=Q(officer_cap_per_shift__gte=1), name="station_officer_cap_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(pressure_starts_at__isnull=True)
+                | Q(pressure_ends_at__isnull=True)
+                | Q(pressure_ends_at__gt=F("pressure_starts_at")),
+                name="station_pressure_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -77,6 +99,18 @@ class Station(models.Model):
     @property
     def slot_length(self) -> timedelta:
         return timedelta(minutes=self.slot_minutes)
+
+    def pressure_blocks(self, starts_at: datetime, ends_at: datetime) -> bool:
+        """Whether the pressure switch stops new bookings for a slot from starts_at to ends_at."""
+        if not self.under_pressure:
+            return False
+        after_start = self.pressure_starts_at is None or ends_at > self.pressure_starts_at
+        before_end = self.pressure_ends_at is None or starts_at < self.pressure_ends_at
+        return after_start and before_end
+
+    def pressure_notice_shown(self, now: datetime) -> bool:
+        """The public notice: while the switch is on and its period has not ended."""
+        return self.under_pressure and (self.pressure_ends_at is None or self.pressure_ends_at > now)
 
 
 class SpaceKind(models.TextChoices):

@@ -1,6 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .selectors import stations_public
 
@@ -20,4 +21,9 @@ def station_detail(request, slug):
         for _, group in groupby(station.opening_hours.all(), key=lambda o: o.weekday)
         for ranges in [list(group)]
     ]
-    return render(request, "stations/station_detail.html", {"station": station, "hours_by_day": hours_by_day})
+    context = {
+        "station": station,
+        "hours_by_day": hours_by_day,
+        "pressure_notice": station.pressure_notice_shown(timezone.now()),
+    }
+    return render(request, "stations/station_detail.html", context)

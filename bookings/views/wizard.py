@@ -19,11 +19,19 @@ from django_ratelimit.decorators import ratelimit
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.models import SpaceKind, Station
 
-from ..exceptions import BookingError, CharterViolation, SellerIsBuyer, SlotUnavailable, TooManyActiveBookings
+from ..exceptions import (
+    BookingError,
+    CharterViolation,
+    RebookingUnavailable,
+    SellerIsBuyer,
+    SlotUnavailable,
+    TooManyActiveBookings,
+)
 from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
-from ..models import ItemKind
+from ..models import Booking, ItemKind
+from ..rebooking import booking_for_rebooking, rebooking_draft
 from ..selectors import slot_key_to_datetime, station_booking_days, station_free_slots
-from ..services import booking_create
+from ..services import booking_create, charter_refusal_record
 from ._util import posted
 
 STEPS = ("item", "slot", "seller", "review")
@@ -68,8 +76,29 @@ def _kind(draft) -> str:
     return SpaceKind.BAY if draft["item"]["item_kind"] == ItemKind.VEHICLE else SpaceKind.ROOM
 
 
-def _context(station, step, **extra):
-    return {"station": station, "step": step, "steps": STEPS, **extra}
+def _context(station, step, answers=None, **extra):
+    return {
+        "station": station,
+        "step": step,
+        "steps": STEPS,
+        "pressure_notice": station.pressure_notice_shown(timezone.now()),
+        "priority": bool(answers and answers.get("rebook")),
+        **extra,
+    }
+
+
+def _record_charter_refusal(request, station, form) -> None:
+    """Count a refused item once per browser session, station and category (bookings.models.CharterRefusal)."""
+    verdict = getattr(form, "charter_refusal", None)
+    if verdict is None:
+        return
+    seen = request.session.setdefault("charter-refusals", [])
+    key = f"{station.pk}:{verdict.category}"
+    if key in seen:
+        return
+    charter_refusal_record(station=station, category=verdict.category, version=form.charter_version)
+    seen.append(key)
+    request.session.modified = True
 
 
 def _guard(request, station, step):
@@ -99,6 +128,24 @@ def start(request, slug):
     return redirect("bookings:item", slug=_station(slug).slug)
 
 
+@verified_email_required
+def rebook(request, token):
+    """The priority link of a station's apology (bookings.rebooking): a prefilled wizard, pressure or not."""
+    cancelled = booking_for_rebooking(token=token, buyer=request.user)
+    if cancelled is None or not cancelled.station.is_active:
+        messages.error(request, RebookingUnavailable.message)
+        return redirect("bookings:mine")
+    station = cancelled.station
+    _clear_draft(request, station)
+    _save_draft(request, station, **rebooking_draft(cancelled))
+    messages.info(
+        request,
+        _("Pick a new time for %(item)s: the item and the seller are filled in from booking %(reference)s.")
+        % {"item": cancelled.item_title, "reference": cancelled.reference},
+    )
+    return redirect("bookings:slot", slug=station.slug)
+
+
 @_booking_open
 @require_http_methods(["GET", "POST"])
 def item_step(request, slug):
@@ -111,7 +158,8 @@ def item_step(request, slug):
         if previous_kind != form.cleaned_data["item_kind"]:
             _draft(request, station).pop("slot", None)  # a room slot is no bay slot
         return redirect("bookings:slot", slug=station.slug)
-    return render(request, "bookings/wizard/item.html", _context(station, "item", form=form))
+    _record_charter_refusal(request, station, form)
+    return render(request, "bookings/wizard/item.html", _context(station, "item", draft, form=form))
 
 
 @_booking_open
@@ -123,7 +171,9 @@ def slot_step(request, slug):
         return redirection
     days = station_booking_days(station)
     kind = _kind(draft)
-    slots = station_free_slots(station=station, kind=kind, first_day=days[0], last_day=days[-1])
+    slots = station_free_slots(
+        station=station, kind=kind, first_day=days[0], last_day=days[-1], ignore_pressure=bool(draft.get("rebook"))
+    )
     slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
     chosen_day = _parse_day(request.GET.get("day") or request.POST.get("day"))
     if chosen_day not in slots_by_day:
@@ -139,6 +189,7 @@ def slot_step(request, slug):
         _context(
             station,
             "slot",
+            draft,
             form=form,
             kind=kind,
             days=[(day, len(slots_by_day.get(day, []))) for day in days],
@@ -158,7 +209,7 @@ def seller_step(request, slug):
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, seller=form.cleaned_data)
         return redirect("bookings:review", slug=station.slug)
-    return render(request, "bookings/wizard/seller.html", _context(station, "seller", form=form))
+    return render(request, "bookings/wizard/seller.html", _context(station, "seller", draft, form=form))
 
 
 @_booking_open
@@ -184,6 +235,7 @@ def review_step(request, slug):
                 seller_email=draft["seller"]["seller_email"],
                 seller_name=draft["seller"]["seller_name"],
                 language=request.LANGUAGE_CODE,
+                rebooked_from=Booking.objects.filter(pk=draft["rebook"]).first() if draft.get("rebook") else None,
                 **draft["item"],
             )
         except SlotUnavailable as error:
@@ -192,8 +244,14 @@ def review_step(request, slug):
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
         except CharterViolation as error:
+            charter_refusal_record(station=station, category=error.verdict.category, version=charter)
             messages.error(request, error.message)
             return redirect("bookings:item", slug=station.slug)
+        except RebookingUnavailable as error:
+            _draft(request, station).pop("rebook", None)
+            request.session.modified = True
+            messages.error(request, error.message)
+            return redirect("bookings:slot", slug=station.slug)
         except SellerIsBuyer as error:
             messages.error(request, error.message)
             return redirect("bookings:seller", slug=station.slug)
@@ -216,6 +274,7 @@ def review_step(request, slug):
         _context(
             station,
             "review",
+            draft,
             form=form,
             draft=draft,
             starts_at=timezone.localtime(starts_at, station.zone),
