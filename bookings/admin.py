@@ -23,6 +23,7 @@ from stations.admin_scoping import (
 from stations.models import SpaceKind
 
 from . import services
+from .admin_views import BookingAdminViews
 from .assignment import booking_assign_officer as assign_officer_now
 from .exceptions import BookingError, InvalidTransition
 from .models import Booking, BookingEvent, BookingStatus
@@ -140,7 +141,7 @@ READ_ONLY_FIELDSETS = (
 
 
 @admin.register(Booking)
-class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
+class BookingAdmin(BookingAdminViews, StationScopedAdmin, admin.ModelAdmin):
     list_display = (
         "reference",
         "station",
@@ -162,6 +163,7 @@ class BookingAdmin(StationScopedAdmin, admin.ModelAdmin):
     fieldsets = READ_ONLY_FIELDSETS
     readonly_fields = tuple(name for _title, options in READ_ONLY_FIELDSETS for name in options["fields"])
     inlines = [BookingEventInline, CharterReviewInline]
+    change_list_template = "bookings/admin/booking_change_list.html"
     actions = [
         "check_in",
         "record_completed",

@@ -18,6 +18,22 @@ def new_reference() -> str:
     return "SX-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+def reference_from_input(text: str) -> str | None:
+    """The reference typed at the desk or sent by a QR scanner, as stored ("SX-7KQ4M"), or None.
+
+    Scanners type the code like a keyboard and add Enter or Tab; people type it in
+    lower case, without "SX-", with spaces. Anything but letters and digits is
+    dropped, and the prefix is optional (the alphabet has no S, so the body never
+    starts with one).
+    """
+    compact = "".join(ch for ch in str(text) if ch.isascii() and ch.isalnum()).upper()
+    if len(compact) == REFERENCE_LENGTH + 2 and compact.startswith("SX"):
+        compact = compact[2:]
+    if len(compact) != REFERENCE_LENGTH or any(ch not in REFERENCE_ALPHABET for ch in compact):
+        return None
+    return "SX-" + compact
+
+
 def new_invite_nonce() -> str:
     return secrets.token_urlsafe(12)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from stations.models import Officer, OfficerAbsence, Shift, Space, Station
 
 from .emails import send_templated_email, station_staff_emails
-from .models import Booking, ScheduleDelivery
+from .models import OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -60,15 +60,23 @@ class DaySchedule:
         return sum(len(bookings) for _space, bookings in self.by_space)
 
 
-def station_day_schedule(*, station: Station, day: date, now: datetime | None = None) -> DaySchedule:
-    """A station's local day by space and by officer: four queries."""
+def station_day_schedule(
+    *, station: Station, day: date, now: datetime | None = None, include_outcomes: bool = False
+) -> DaySchedule:
+    """A station's local day by space and by officer: four queries.
+
+    `include_outcomes` (the admin's schedule) also lists the day's bookings that
+    came to an end at the desk: completed, aborted, incident, refused, no-show.
+    """
     now = now or timezone.now()
     zone = station.zone
     day_start, day_end = _local_bounds(day, zone)
+    held = Booking.objects.active(now)
+    if include_outcomes:
+        held = held | Booking.objects.filter(status__in=[*OUTCOME_STATUSES, BookingStatus.NO_SHOW])
     bookings = list(
-        Booking.objects.active(now)
-        .filter(station=station, starts_at__gte=day_start, starts_at__lt=day_end)
-        .select_related("space", "officer__user")
+        held.filter(station=station, starts_at__gte=day_start, starts_at__lt=day_end)
+        .select_related("space", "officer__user", "buyer", "charter_review")
         .order_by("starts_at", "space__name")
     )
     for booking in bookings:

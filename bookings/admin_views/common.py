@@ -1,0 +1,58 @@
+"""What the station's admin pages share: which station a page is about, and its context."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+
+from stations.admin_scoping import scope_queryset, sees_all_stations, user_station_id
+from stations.models import Station
+
+
+def require_perm(request, *perms: str) -> None:
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def station_of_request(request, value: str | None) -> Station | None:
+    """The station a page shows: a staff account's own (asking for another is "not found");
+    for prefecture-wide accounts the one asked for, or None when they must pick one."""
+    user = request.user
+    if sees_all_stations(user):
+        if not value:
+            return None
+        if not str(value).isdigit():
+            raise Http404(_("No such station."))
+        station = Station.objects.filter(pk=value).first()
+        if station is None:
+            raise Http404(_("No such station."))
+        return station
+    own = user_station_id(user)
+    if own is None:
+        raise PermissionDenied
+    if value and str(value) != str(own):
+        raise Http404(_("No such record, or not one of your station's."))
+    return Station.objects.get(pk=own)
+
+
+def visible_stations(request):
+    return scope_queryset(Station.objects.order_by("name"), request.user)
+
+
+def parse_day(value: str | None) -> date | None:
+    """A date from the query string, or None for anything that is not one ("2026-02-31" included)."""
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
+def admin_context(model_admin, request, title: str, **extra) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        **extra,
+    }
