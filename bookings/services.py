@@ -353,14 +353,16 @@ def bookings_mark_no_shows(*, now: datetime | None = None, batch_size: int = 500
     now = now or timezone.now()
     grace = settings.BOOKINGS_NO_SHOW_GRACE_MINUTES
     note = gettext("Nobody checked in within %(minutes)d minutes of the start.") % {"minutes": grace}
-    overdue = Booking.objects.filter(status=S.CONFIRMED, starts_at__lte=now - timedelta(minutes=grace))
+    overdue = Booking.objects.filter(status=S.CONFIRMED, starts_at__lte=now - timedelta(minutes=grace)).exclude(
+        buyer_present_at__isnull=False, seller_present_at__isnull=False
+    )  # both came: the desk checks it in, never the sweep
     marked = 0
     for booking in overdue.order_by("id")[:batch_size]:
         try:
             booking_mark_no_show(booking=booking, note=note)
             marked += 1
-        except InvalidTransition:
-            pass  # checked in or cancelled meanwhile
+        except BookingError:
+            pass  # checked in, cancelled or marked present meanwhile: the desk decides
     return marked
 
 

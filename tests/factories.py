@@ -41,6 +41,7 @@ class StationFactory(factory.django.DjangoModelFactory):
     lead_time_minutes = 240
     horizon_days = 14
     seller_window_hours = 24
+    language = "en"  # the staff's emails; the tests read English (French is tested on its own)
 
 
 class SpaceFactory(factory.django.DjangoModelFactory):

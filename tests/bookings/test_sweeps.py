@@ -80,6 +80,31 @@ def test_nobody_checked_in_after_the_grace_period_is_a_no_show(confirmed_at_ten,
     assert "45 minutes" in event.note
 
 
+def test_the_sweep_records_who_did_not_come_from_the_desk_and_leaves_both_present_to_the_desk(paris_11):
+    only_buyer = factories.BookingFactory(
+        station=paris_11,
+        space=room(paris_11),
+        starts_at=paris(WEDNESDAY, 10),
+        status=S.CONFIRMED,
+        buyer_present_at=paris(WEDNESDAY, 9, 55),
+    )
+    both = factories.BookingFactory(
+        station=paris_11,
+        space=factories.SpaceFactory(station=paris_11, kind=SpaceKind.ROOM, name="Salle 2"),
+        starts_at=paris(WEDNESDAY, 10),
+        status=S.CONFIRMED,
+        buyer_present_at=paris(WEDNESDAY, 9, 55),
+        seller_present_at=paris(WEDNESDAY, 9, 58),
+    )
+
+    assert bookings_mark_no_shows(now=paris(WEDNESDAY, 18)) == 1
+
+    only_buyer.refresh_from_db()
+    both.refresh_from_db()
+    assert (only_buyer.status, only_buyer.no_show_party) == (S.NO_SHOW, "seller")
+    assert both.status == S.CONFIRMED
+
+
 @pytest.mark.parametrize("status", [S.CHECKED_IN, S.CANCELLED, S.COMPLETED])
 def test_a_booking_checked_in_or_closed_is_no_no_show(paris_11, status):
     factories.BookingFactory(station=paris_11, space=room(paris_11), starts_at=paris(WEDNESDAY, 10), status=status)
@@ -196,6 +221,7 @@ def test_the_schedule_lists_the_day_by_space_and_by_officer(paris_11, staff_11e,
     (message,) = mail.outbox
     assert "2 exchanges" in message.subject
     body = message.body
+    assert body.startswith(f"Schedule of {paris_11.name} for Wednesday 10 June 2026 (Europe/Paris).")
     by_space = body[body.index("By space") : body.index("By officer")]
     assert (
         by_space.index("Salle 1")
@@ -208,6 +234,19 @@ def test_the_schedule_lists_the_day_by_space_and_by_officer(paris_11, staff_11e,
     assert "WARNING: no officer" in body
     assert body.count(unstaffed.reference) == 2  # in the warning and under its room
     assert "Place 1" in body and "No exchange." in body
+
+
+def test_a_french_station_gets_its_schedule_in_french(paris_11, staff_11e):
+    paris_11.language = "fr"
+    paris_11.save()
+
+    with time_machine.travel(paris(WEDNESDAY, 7), tick=False):
+        tasks.sweep_daily_schedules()
+
+    (message,) = mail.outbox
+    assert "0 échange le mercredi 10 juin" in message.subject
+    assert message.body.startswith(f"Planning de {paris_11.name} pour le mercredi 10 juin 2026 (Europe/Paris).")
+    assert "Par emplacement" in message.body
 
 
 def test_the_schedule_is_built_in_four_queries(paris_11, officer_on_duty, django_assert_num_queries):
