@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from stations.models import Officer, OfficerAbsence, Shift, Station
+from stations.signals import roster_changed
 
 from .models import Booking
 from .outbox import enqueue_on_commit
@@ -48,3 +49,8 @@ def officer_changed(sender, instance, created=False, raw=False, **kwargs):
 def station_changed(sender, instance, created=False, raw=False, **kwargs):
     if not (raw or created):
         _reassign(instance.pk)
+
+
+@receiver(roster_changed, dispatch_uid="bookings.reassign.roster")
+def roster_changed_in_bulk(sender, station_id=None, **kwargs):
+    _reassign(station_id)

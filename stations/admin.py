@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import (
@@ -7,10 +8,14 @@ from .admin_scoping import (
     StationListFilter,
     StationScopedAdmin,
     StationScopedInline,
+    has_station_access,
     local_datetime_display,
     scope_queryset,
     sees_all_stations,
 )
+from .admin_views.closures import ClosureForm, cancel_hit_bookings
+from .admin_views.pressure import cancel_pressure_bookings
+from .admin_views.roster import OfficerInline, StationAbsenceInline, StationShiftInline, week_template_view
 from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
 
 
@@ -21,8 +26,9 @@ class OpeningHoursInline(StationScopedInline, admin.TabularInline):
 
 class ClosureInline(StationScopedInline, admin.TabularInline):
     model = Closure
+    form = ClosureForm
     extra = 0
-    fields = ("starts_at", "ends_at", "reason")
+    fields = ("starts_at", "ends_at", "reason", "cancel_bookings")
 
 
 @admin.register(Station)
@@ -31,7 +37,9 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "slug", "time_zone", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "slug")
-    inlines = [OpeningHoursInline, ClosureInline]
+    inlines = [OpeningHoursInline, ClosureInline, OfficerInline, StationShiftInline, StationAbsenceInline]
+    change_form_template = "stations/admin/station_change_form.html"
+    actions = [cancel_pressure_bookings]
     fieldsets = (
         (None, {"fields": ("name", "slug", "is_active", "time_zone", "language")}),
         (_("Contact"), {"fields": ("address", "access_notes", "phone", "latitude", "longitude")}),
@@ -47,7 +55,40 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Station under pressure"),
+            {
+                "fields": ("under_pressure", "pressure_starts_at", "pressure_ends_at", "pressure_message"),
+                "description": _(
+                    "Stops new bookings for the period and tells the public why. Bookings already made stay: "
+                    "to cancel them too, use the action “Cancel the bookings in the pressure period”."
+                ),
+            },
+        ),
     )
+
+    def get_inlines(self, request, obj):
+        # Officers, shifts and absences need the station to exist first.
+        return self.inlines if obj is not None else [OpeningHoursInline, ClosureInline]
+
+    def get_urls(self):
+        def week(request, object_id):
+            return week_template_view(self, request, object_id)
+
+        return [
+            path("<path:object_id>/roster/week/", self.admin_site.admin_view(week), name="stations_station_week"),
+            *super().get_urls(),
+        ]
+
+    def has_cancel_bookings_permission(self, request):
+        """The pressure action cancels bookings: the booking change permission, within the station scope."""
+        return has_station_access(request.user) and request.user.has_perm("bookings.change_booking")
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Closure:
+            for closure in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+                cancel_hit_bookings(self, request, closure)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not sees_all_stations(request.user):
@@ -99,7 +140,14 @@ class ClosureAdmin(StationScopedAdmin, admin.ModelAdmin):
     list_select_related = ("station",)
     search_fields = ("reason",)
     date_hierarchy = "starts_at"
-    fields = ("station", "starts_at", "ends_at", "reason")
+    form = ClosureForm
+    fields = ("station", "starts_at", "ends_at", "reason", "cancel_bookings")
+    change_form_template = "stations/admin/closure_change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or {"starts_at", "ends_at"} & set(form.changed_data):
+            cancel_hit_bookings(self, request, obj)
 
     @admin.display(description=_("starts at"), ordering="starts_at")
     def local_starts_at(self, obj):

@@ -126,6 +126,115 @@ def test_changelists_list_only_the_staff_members_station(label, client, paris_11
     assert theirs.pk not in listed
 
 
+# --- the station's own admin pages (check-in desk, schedule, statistics, roster, actions) ---------
+
+
+def _custom_object_views():
+    """Every named admin URL beyond change/history/delete that takes a station-scoped object's id."""
+    views = []
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        if label not in STATION_OBJECTS:
+            continue
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        standard = {prefix + view for view in ("change", "history", "delete")}
+        for pattern in model_admin.get_urls():
+            name = getattr(pattern, "name", None)
+            if name and "<path:object_id>" in str(pattern.pattern) and name not in standard:
+                views.append((label, name))
+    return sorted(views)
+
+
+CUSTOM_OBJECT_VIEWS = _custom_object_views()
+
+
+def test_the_walk_knows_every_custom_admin_page():
+    assert CUSTOM_OBJECT_VIEWS == [
+        ("bookings.booking", "bookings_booking_desk_booking"),
+        ("stations.station", "stations_station_week"),
+    ]
+
+
+@pytest.mark.parametrize(("label", "name"), CUSTOM_OBJECT_VIEWS)
+def test_staff_cannot_reach_another_stations_row_on_any_custom_admin_page(
+    label, name, client, paris_11, paris_13, staff_11e
+):
+    client.force_login(staff_11e)
+    theirs = STATION_OBJECTS[label](paris_13)
+    before = type(theirs)._default_manager.filter(pk=theirs.pk).values().get()
+
+    url = reverse(f"admin:{name}", args=[theirs.pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {"action": "buyer_present", "starts": "08:00"}).status_code in (403, 404)
+    assert type(theirs)._default_manager.filter(pk=theirs.pk).values().get() == before
+
+    ours = STATION_OBJECTS[label](paris_11)
+    assert client.get(reverse(f"admin:{name}", args=[ours.pk])).status_code == 200
+
+
+# Pages about a whole station, which a prefecture-wide account picks with ?station=.
+STATION_PAGES = ["admin:bookings_booking_schedule", "admin:bookings_booking_statistics"]
+
+
+@pytest.mark.parametrize("name", STATION_PAGES)
+@pytest.mark.parametrize("output", ["", "json", "csv"])
+def test_staff_cannot_ask_a_station_page_for_another_station(name, output, client, paris_11, paris_13, staff_11e):
+    theirs = _booking(paris_13)
+    client.force_login(staff_11e)
+
+    response = client.get(reverse(name), {"station": paris_13.pk, "format": output})
+    assert response.status_code == 404
+
+    own = client.get(reverse(name), {"format": output})
+    assert own.status_code == 200
+    assert theirs.reference.encode() not in own.content
+    assert b"paris-13" not in own.content
+
+
+def test_the_desk_does_not_find_another_stations_reference(client, paris_11, paris_13, staff_11e):
+    theirs = _booking(paris_13)
+    client.force_login(staff_11e)
+
+    response = client.get(reverse("admin:bookings_booking_desk"), {"reference": theirs.reference})
+
+    assert response.status_code == 200
+    assert theirs.seller_name not in response.content.decode()
+
+
+def _actions(label, user):
+    from django.test import RequestFactory
+
+    model = next(m for m in admin.site._registry if m._meta.label_lower == label)
+    request = RequestFactory().get("/")
+    request.user = user
+    return model, sorted(admin.site._registry[model].get_actions(request))
+
+
+def test_the_action_walk_sees_the_stations_actions(staff_11e):
+    assert {"cancel", "check_in", "mark_no_show", "override_charter_verdict"} <= set(
+        _actions("bookings.booking", staff_11e)[1]
+    )
+    assert "cancel_pressure_bookings" in _actions("stations.station", staff_11e)[1]
+    assert "delete_selected" in _actions("stations.closure", staff_11e)[1]
+
+
+@pytest.mark.parametrize("label", sorted(STATION_OBJECTS))
+def test_no_bulk_action_touches_another_stations_rows(label, client, paris_11, paris_13, staff_11e):
+    theirs = STATION_OBJECTS[label](paris_13)
+    Station.objects.filter(pk=paris_13.pk).update(under_pressure=True)
+    model, actions = _actions(label, staff_11e)
+    client.force_login(staff_11e)
+    manager = type(theirs)._default_manager
+    before = manager.filter(pk=theirs.pk).values().get()
+
+    for action in actions:
+        # Every confirmation an action may ask for, given at once.
+        data = {"action": action, "_selected_action": [theirs.pk], "post": "yes", "confirm": "yes"}
+        data |= {"apply": "1", "verdict": "forbidden", "reason": "Essai"}
+        client.post(_admin_url(model, "changelist"), data)
+        assert manager.filter(pk=theirs.pk).values().get() == before, (label, action)
+
+
 def test_station_paths_name_real_lookups():
     for label, path in STATION_PATHS.items():
         model = apps.get_model(label)
@@ -317,7 +426,13 @@ def test_staff_change_their_station_but_not_create_or_delete_one(client, paris_1
     assert response.status_code == 200
     assert set(response.context["adminform"].readonly_fields) == {"slug", "time_zone"}
     inline_models = {formset.formset.model for formset in response.context["inline_admin_formsets"]}
-    assert {m._meta.model_name for m in inline_models} == {"openinghours", "closure"}
+    assert {m._meta.model_name for m in inline_models} == {
+        "openinghours",
+        "closure",
+        "officer",
+        "shift",
+        "officerabsence",
+    }
 
 
 def test_new_room_gets_the_room_kind(client, paris_11, staff_11e):
@@ -489,3 +604,4 @@ def test_staff_save_their_station_with_its_opening_hours(client, paris_11, staff
     assert paris_11.phone == "01 43 79 00 00"
     assert paris_11.opening_hours.filter(closes_at="17:30").count() == 1
     assert paris_11.closures.get().reason == "Exercice"
+
