@@ -21,7 +21,7 @@ from django.utils import timezone
 from stations.models import Officer, OfficerAbsence, Shift, Space, Station
 
 from .emails import send_templated_email, station_staff_emails
-from .models import OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
+from .models import HOLDING_STATUSES, OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def station_day_schedule(
         day=day,
         by_space=[(space, by_space_id.get(space.id, [])) for space in spaces],
         by_officer=sorted(officers.values(), key=lambda entry: entry.officer.badge_number),
-        unstaffed=[b for b in bookings if b.needs_officer and b.officer_id is None],
+        # Ended bookings (listed with include_outcomes) need no officer any more.
+        unstaffed=[b for b in bookings if b.needs_officer and b.officer_id is None and b.status in HOLDING_STATUSES],
     )
 
 

@@ -4,6 +4,8 @@
   function read(id) { return JSON.parse(document.getElementById(id).textContent); }
   function draw(id, config) {
     var canvas = document.getElementById(id);
+    // The box's CSS sets the size; no animation, so a printed page shows the figures.
+    config.options = Object.assign({ maintainAspectRatio: false, animation: false }, config.options || {});
     if (canvas && window.Chart) { return new window.Chart(canvas, config); }
     return null;
   }
