@@ -135,7 +135,11 @@ READ_ONLY_FIELDSETS = (
         _("Officer"),
         {"fields": ("officer", "officer_notified_at", "unstaffed_since", "unstaffed_alerted_at")},
     ),
-    (None, {"fields": ("cancel_reason", "created_at", "updated_at")}),
+    (
+        _("At the desk"),
+        {"fields": ("buyer_present_at", "seller_present_at", "no_show_party", "refusal_category")},
+    ),
+    (None, {"fields": ("cancel_reason", "cancel_cause", "rebooked_from", "created_at", "updated_at")}),
     (_("Personal data"), {"fields": ("retention_hold", "anonymised_at")}),
 )
 

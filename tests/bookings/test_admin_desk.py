@@ -127,8 +127,10 @@ def test_staff_run_an_exchange_end_to_end_at_the_desk(client, paris_11, staff_11
     assert booking.status == S.COMPLETED
     assert list(booking.events.values_list("to_status", flat=True)) == [S.CHECKED_IN, S.COMPLETED]
     assert set(booking.events.values_list("actor", flat=True)) == {staff_11e.pk}
-    # Each desk action is in the admin history too.
+    # Each desk action is in the admin history too, and the record shows the arrivals.
     assert LogEntry.objects.filter(object_id=str(booking.pk), user=staff_11e).count() == 3
+    record = client.get(reverse("admin:bookings_booking_change", args=[booking.pk])).content.decode()
+    assert "At the desk" in record and "buyer present at" in record.lower()
 
 
 def test_the_desk_checks_in_on_staffs_decision(client, paris_11, staff_11e):

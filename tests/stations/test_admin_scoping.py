@@ -604,4 +604,3 @@ def test_staff_save_their_station_with_its_opening_hours(client, paris_11, staff
     assert paris_11.phone == "01 43 79 00 00"
     assert paris_11.opening_hours.filter(closes_at="17:30").count() == 1
     assert paris_11.closures.get().reason == "Exercice"
-
