@@ -40,6 +40,7 @@ STATION_PATHS = {
     "bookings.bookingevent": "booking__station",
     # A user belongs to the station set on the account (staff and officers).
     "accounts.user": "station",
+    "charter.bookingcharterreview": "booking__station",
 }
 
 

@@ -604,3 +604,17 @@ def test_staff_save_their_station_with_its_opening_hours(client, paris_11, staff
     assert paris_11.phone == "01 43 79 00 00"
     assert paris_11.opening_hours.filter(closes_at="17:30").count() == 1
     assert paris_11.closures.get().reason == "Exercice"
+
+
+def test_charter_reviews_are_scoped_to_the_station_of_their_booking(paris_11, paris_13, staff_11e, charter):
+    from charter.models import BookingCharterReview
+    from stations.admin_scoping import scope_queryset
+    from tests.factories import BookingFactory
+
+    for station in (paris_11, paris_13):
+        booking = BookingFactory(station=station, buyer_charter_version=charter)
+        BookingCharterReview.objects.create(
+            booking=booking, version=charter, verdict="review", space_kind="room", checked_at=booking.created_at
+        )
+    visible = scope_queryset(BookingCharterReview.objects.all(), staff_11e)
+    assert [review.booking.station_id for review in visible] == [paris_11.id]
