@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from charter.admin import CharterReviewInline, CharterVerdictFilter, charter_verdict, override_charter_verdict
+from charter.admin_bookings import CharterReviewInline, CharterVerdictFilter, charter_verdict, override_charter_verdict
 from stations.admin_scoping import (
     LocalDayFilter,
     StationListFilter,
