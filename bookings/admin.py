@@ -180,10 +180,9 @@ class BookingAdmin(BookingAdminViews, StationScopedAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # The change page shows the charter versions; the changelist uses list_select_related.
-        return (
-            super().get_queryset(request).select_related("station", "space", "buyer", "officer__user", "charter_review")
-        )
+        # Selecting related rows here makes the changelist skip list_select_related,
+        # so this one list serves the changelist, the change page and the actions.
+        return super().get_queryset(request).select_related(*self.list_select_related, "charter_review")
 
     # Bookings come from the public wizard, change only through the actions, and
     # stay for the retention purge: the form is never editable, for anyone.
