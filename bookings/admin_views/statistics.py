@@ -5,7 +5,6 @@ the page embeds; ?format=json gives that JSON and ?format=csv the rows behind it
 Staff see their own station only, in every format.
 """
 
-import csv
 from datetime import timedelta
 
 from django import forms
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from charter.models import RuleCategory
 from stations.models import Station
 
+from ..exports import csv_writer
 from ..models import BookingStatus, NoShowParty
 from ..statistics import statistics_rows, statistics_summary
 from .common import admin_context, parse_day, require_perm, station_of_request, visible_stations
@@ -73,7 +73,7 @@ def statistics_view(model_admin, request):
         response["Content-Disposition"] = (
             f'attachment; filename="safe-exchange-statistics-{scope}-{first_day}-{last_day}.csv"'
         )
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(["station", "metric", "period", "category", "value"])
         writer.writerows([row.station, row.metric, row.period, row.category, row.value] for row in rows)
         return response
