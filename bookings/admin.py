@@ -216,7 +216,7 @@ class BookingAdmin(BookingAdminViews, StationScopedAdmin, admin.ModelAdmin):
         if obj.officer_id:
             return obj.officer
         if obj.is_unstaffed:
-            return format_html('<strong style="color: #ba2121;">⚠ {}</strong>', gettext("No officer available"))
+            return format_html('<strong class="sx-warn">⚠ {}</strong>', gettext("No officer available"))
         return "—"
 
     def _transition_each(self, request, queryset, transition, *, done_message, refused_message) -> None:
