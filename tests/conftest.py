@@ -11,6 +11,7 @@ from charter.selectors import _compiled_rules
 from stations.models import SpaceKind
 
 from . import factories
+from .browser import browser_problems, new_context  # noqa: F401  (every browser test fails on a console error)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 

@@ -285,3 +285,10 @@ def test_every_admin_changelist_and_add_form_keeps_to_the_policy(admin_client, b
             if response.status_code == 200 and (found := _inline_parts(response)):
                 offending[url] = found
     assert not offending
+
+
+def test_the_favicon_is_served_at_the_root_so_no_page_logs_a_404(client):
+    # Browsers ask every page, the admin's included, for /favicon.ico (public/, WHITENOISE_ROOT).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
