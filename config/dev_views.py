@@ -15,6 +15,9 @@ def from_loopback(request) -> bool:
     """True for a request made on this machine itself, not relayed by a proxy."""
     if any(header in request.META for header in PROXY_HEADERS):
         return False
+    configured = getattr(settings, "CLIENT_IP_HEADER", None)  # config.client_ip: the operator's proxy header
+    if configured and configured in request.headers:
+        return False
     try:
         return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
     except ValueError:

@@ -1,6 +1,5 @@
 """The development mailbox (/dev/mail/) lists password-reset and seller links: only DEBUG, only this machine."""
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.urls import NoReverseMatch, reverse
 
 from tests import factories
+from tests.urlconfs import fresh_urlconf
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,8 @@ SECRET_LINK = "http://127.0.0.1:8000/accounts/password/reset/key/1-set-password/
 
 
 def _fresh_urlconf(monkeypatch, name):
-    """config.urls imported anew under the current settings (it reads DEBUG when it is imported)."""
-    spec = importlib.util.find_spec("config.urls")
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, name, module)
-    spec.loader.exec_module(module)
+    monkeypatch.setitem(sys.modules, name, None)  # removed again after the test
+    fresh_urlconf(name)
     return name
 
 
@@ -59,6 +56,14 @@ def test_the_mailbox_is_not_found_from_another_address(client, debug_mailbox, ad
 def test_the_mailbox_is_not_found_through_a_proxy_on_the_machine(client, debug_mailbox, header):
     # A reverse proxy on the same host connects from 127.0.0.1 for a reader who may be anywhere.
     response = client.get(debug_mailbox, REMOTE_ADDR="127.0.0.1", **{header: "127.0.0.1"})
+
+    assert response.status_code == 404
+
+
+def test_the_mailbox_is_not_found_through_the_operators_own_client_ip_header(client, debug_mailbox, settings):
+    settings.CLIENT_IP_HEADER = "X-Client-Address"
+
+    response = client.get(debug_mailbox, REMOTE_ADDR="127.0.0.1", HTTP_X_CLIENT_ADDRESS="127.0.0.1")
 
     assert response.status_code == 404
 
