@@ -23,6 +23,7 @@ from stations.admin_scoping import (
 from stations.models import SpaceKind
 
 from . import services
+from .admin_bans import lift_booking_ban
 from .admin_views import BookingAdminViews
 from .assignment import booking_assign_officer as assign_officer_now
 from .exceptions import BookingError, InvalidTransition
@@ -177,6 +178,7 @@ class BookingAdmin(BookingAdminViews, StationScopedAdmin, admin.ModelAdmin):
         "set_retention_hold",
         "lift_retention_hold",
         override_charter_verdict,
+        lift_booking_ban,
     ]
 
     def get_queryset(self, request):

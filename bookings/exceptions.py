@@ -1,5 +1,6 @@
 """Domain errors. Views turn each into a message for the person in front of the screen."""
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,3 +47,35 @@ class StationUnderPressure(BookingError):
 
 class RebookingUnavailable(BookingError):
     message = _("This rebooking link has been used already, or is not yours.")
+
+
+def _local(moment, zone, format_name: str) -> str:
+    # Shown in the active language (the buyer's) and the station's wall-clock time.
+    return formats.date_format(timezone.localtime(moment, zone), format_name)
+
+
+class SlotHeldBack(SlotUnavailable):
+    """A party freed this slot a few minutes ago: it is held back from others for a while (bookings.abuse)."""
+
+    message = _("This slot was freed by a cancellation a few minutes ago: from %(time)s it is offered again.")
+
+    @classmethod
+    def until(cls, moment, zone):
+        error = cls(cls.message % {"time": _local(moment, zone, "TIME_FORMAT")})
+        error.available_at = moment
+        return error
+
+
+class BookingBanned(BookingError):
+    """The buyer missed too many exchanges lately (bookings.abuse); staff can lift it."""
+
+    message = _(
+        "You did not come to %(count)d booked exchanges within %(days)d days, so you cannot book again "
+        "until %(until)s. If you think this is a mistake, contact the police station."
+    )
+
+    @classmethod
+    def until(cls, moment, zone, *, count: int, days: int):
+        error = cls(cls.message % {"count": count, "days": days, "until": _local(moment, zone, "DATETIME_FORMAT")})
+        error.banned_until = moment
+        return error

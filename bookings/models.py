@@ -337,6 +337,49 @@ class CharterRefusal(models.Model):
         return f"{self.station_id} {self.category} {self.at:%Y-%m-%d}"
 
 
+class BookingBanLift(models.Model):
+    """Staff lifted a buyer's no-show ban (bookings.abuse): the audit row, and what the ban reads.
+
+    No-shows of slots that began before `lifted_at` no longer count towards a ban;
+    later ones do, so a lift is not a pass for the future.
+    """
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="booking_ban_lifts",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # The station whose staff lifted it (the admin's scope); empty when a superuser did.
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("lifted booking ban")
+        verbose_name_plural = _("lifted booking bans")
+        ordering = ["-lifted_at"]
+        indexes = [models.Index(fields=["buyer", "lifted_at"], name="ban_lift_buyer_at_idx")]
+
+    def __str__(self):
+        return f"{self.buyer} {self.lifted_at:%Y-%m-%d %H:%M}"
+
+
 class Party(models.TextChoices):
     BUYER = "buyer", _("Buyer")
     SELLER = "seller", _("Seller")

@@ -4,12 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from stations.models import Closure, OpeningHours, Space, SpaceKind, Station
 
 from .assignment import Roster, roster_shifts_and_absences
-from .models import Booking
+from .models import Actor, Booking, BookingEvent, BookingStatus
 
 # The seller's acceptance window closes this long before the slot, and must
 # leave the seller at least MIN_ANSWER_TIME to answer.
@@ -62,6 +64,51 @@ def _overlaps(intervals, starts_at, ends_at) -> bool:
     return any(s < ends_at and e > starts_at for s, e in intervals)
 
 
+# Freed by a party: the moves a buyer and a friend could time to hand a slot over.
+# Staff cancellations (a closure, pressure, a cancel at the desk) are not held back:
+# the station freed the slot, nobody chose the moment to pass it on, and a buyer
+# sent the priority rebooking link after a closure or pressure must find it at
+# once. An expired hold is not held back either (design invariant 3: a lapsed hold
+# never blocks availability).
+_FREED_BY_A_PARTY = {"to_status__in": (BookingStatus.CANCELLED, BookingStatus.DECLINED)}
+_PARTIES = (Actor.BUYER, Actor.SELLER)
+
+
+def _holdback() -> timedelta:
+    return timedelta(minutes=settings.BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES)
+
+
+def held_back_bookings(*, now: datetime, buyer=None):
+    """Bookings a party cancelled or declined less than the hold-back ago: they still hold their space and
+    officer for everyone but their own buyer, who may take the slot back."""
+    if _holdback() <= timedelta(0):
+        return Booking.objects.none()
+    freed = BookingEvent.objects.filter(
+        booking=OuterRef("pk"), actor_role__in=_PARTIES, at__gt=now - _holdback(), at__lte=now, **_FREED_BY_A_PARTY
+    )
+    bookings = Booking.objects.filter(Exists(freed), status__in=_FREED_BY_A_PARTY["to_status__in"])
+    if getattr(buyer, "pk", None) is not None:
+        bookings = bookings.exclude(buyer=buyer)
+    return bookings
+
+
+def held_back_until(*, station: Station, kind: str, starts_at: datetime, ends_at: datetime, now: datetime, buyer=None):
+    """When the last booking held back on this slot (space kind) stops holding it; None if none does."""
+    freed_at = (
+        BookingEvent.objects.filter(
+            booking__in=held_back_bookings(now=now, buyer=buyer)
+            .filter(station=station, space__kind=kind)
+            .overlapping(starts_at, ends_at),
+            actor_role__in=_PARTIES,
+            **_FREED_BY_A_PARTY,
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return freed_at + _holdback() if freed_at else None
+
+
 def station_free_slots(
     *,
     station: Station,
@@ -70,6 +117,8 @@ def station_free_slots(
     last_day: date,
     now: datetime | None = None,
     ignore_pressure: bool = False,
+    buyer=None,
+    holdback: bool = True,
 ) -> list[Slot]:
     """Free slots of one space kind between two local dates, inclusive.
 
@@ -78,7 +127,9 @@ def station_free_slots(
     assignment could give it (bookings.assignment.Roster: on shift, not absent,
     not with another booking, under the per-shift cap). Six queries for rooms,
     four for bays, whatever the range. The station's pressure switch drops the slots
-    in its period, unless `ignore_pressure` (a priority rebooking).
+    in its period, unless `ignore_pressure` (a priority rebooking). A slot a party freed
+    minutes ago is not offered (held_back_bookings) unless to its own `buyer`, or with
+    `holdback` off (only to tell why a slot is refused).
     """
     now = now or timezone.now()
     if not station.is_active:
@@ -114,9 +165,11 @@ def station_free_slots(
         )
     held_by_space = defaultdict(list)
     room_bookings = []
+    holding = Booking.objects.active(now)
+    if holdback:
+        holding |= held_back_bookings(now=now, buyer=buyer)
     for booking_id, space_id, space_kind, officer_id, starts_at, ends_at in (
-        Booking.objects.active(now)
-        .filter(station=station)
+        holding.filter(station=station)
         .overlapping(bookings_from, bookings_until)
         .values_list("id", "space_id", "space__kind", "officer_id", "starts_at", "ends_at")
     ):
@@ -157,12 +210,26 @@ def station_free_slots(
 
 
 def station_slot(
-    *, station: Station, kind: str, starts_at: datetime, now: datetime | None = None, ignore_pressure: bool = False
+    *,
+    station: Station,
+    kind: str,
+    starts_at: datetime,
+    now: datetime | None = None,
+    ignore_pressure: bool = False,
+    buyer=None,
+    holdback: bool = True,
 ) -> Slot | None:
     """The free slot starting at `starts_at`, or None if it is not offered (any more)."""
     day = timezone.localtime(starts_at, station.zone).date()
     for slot in station_free_slots(
-        station=station, kind=kind, first_day=day, last_day=day, now=now, ignore_pressure=ignore_pressure
+        station=station,
+        kind=kind,
+        first_day=day,
+        last_day=day,
+        now=now,
+        ignore_pressure=ignore_pressure,
+        buyer=buyer,
+        holdback=holdback,
     ):
         if slot.starts_at == starts_at:
             return slot

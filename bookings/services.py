@@ -17,6 +17,7 @@ from charter.selectors import charter_check, charter_current, charter_verdict_fo
 from charter.services import charter_review_record
 from stations.models import SpaceKind, Station
 
+from .abuse import check_buyer_may_book, slot_refusal
 from .exceptions import (
     BookingError,
     CharterViolation,
@@ -133,6 +134,7 @@ def booking_create(
             # across stations) and per station (the officer-capacity check and the
             # insert must see the same roster and bookings). Always in this order.
             get_user_model().objects.select_for_update().filter(pk=buyer.pk).first()
+            check_buyer_may_book(buyer=buyer, station=station, now=now)  # the no-show ban (bookings.abuse)
             # The locked row's switch counts, not the caller's copy of the station.
             station = Station.objects.select_for_update().get(pk=station.pk)
             priority = rebooked_from is not None
@@ -145,9 +147,13 @@ def booking_create(
             _expire_overdue_holds(
                 station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now
             )
-            slot = station_slot(station=station, kind=kind, starts_at=starts_at, now=now, ignore_pressure=priority)
+            slot = station_slot(
+                station=station, kind=kind, starts_at=starts_at, now=now, ignore_pressure=priority, buyer=buyer
+            )
             if slot is None:
-                raise SlotUnavailable
+                raise slot_refusal(  # taken, or held back after a cancellation (bookings.abuse)
+                    station=station, kind=kind, starts_at=starts_at, now=now, buyer=buyer, ignore_pressure=priority
+                )
             booking = Booking.objects.create(
                 reference=_unused_reference(),
                 station=station,

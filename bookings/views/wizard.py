@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.models import SpaceKind, Station
 
+from ..abuse import buyer_ban_error
 from ..exceptions import (
     BookingError,
     CharterViolation,
@@ -118,6 +119,13 @@ def _booking_open(view):
             charter_current()
         except NoPublishedCharter:
             return render(request, "bookings/wizard/closed.html", {"station": _station(slug)}, status=503)
+        # A buyer under a no-show ban learns it at the first step, with the date it
+        # ends, rather than after filling the wizard in (booking_create refuses too).
+        banned = buyer_ban_error(buyer=request.user, station=_station(slug))
+        if banned is not None:
+            return render(
+                request, "bookings/wizard/banned.html", {"station": _station(slug), "error": banned}, status=403
+            )
         return view(request, slug, *args, **kwargs)
 
     return verified_email_required(wrapper)
@@ -172,7 +180,12 @@ def slot_step(request, slug):
     days = station_booking_days(station)
     kind = _kind(draft)
     slots = station_free_slots(
-        station=station, kind=kind, first_day=days[0], last_day=days[-1], ignore_pressure=bool(draft.get("rebook"))
+        station=station,
+        kind=kind,
+        first_day=days[0],
+        last_day=days[-1],
+        ignore_pressure=bool(draft.get("rebook")),
+        buyer=request.user,  # a slot this buyer just cancelled is theirs to take back (no hold-back)
     )
     slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
     chosen_day = _parse_day(request.GET.get("day") or request.POST.get("day"))

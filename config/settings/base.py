@@ -273,10 +273,20 @@ else:
     # One web process in the embedded mode: its memory is cache enough.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# django-ratelimit: a refused request gets a 429 page. Behind a proxy, set
-# RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP) so clients are told apart.
+# django-ratelimit: a refused request gets a 429 page. The per-IP limits (and
+# allauth's login limits, through its own settings below) take the client's
+# address from config/client_ip.py. Behind a reverse proxy, set ONE of:
+# DJANGO_TRUSTED_PROXY_COUNT, the number of proxies of yours that append to
+# X-Forwarded-For (the client is the entry that many places from the right), or
+# DJANGO_CLIENT_IP_HEADER, a header your proxy always overwrites (X-Real-IP).
+# Neither set: REMOTE_ADDR, and X-Forwarded-For is never believed (a client can
+# write anything in it).
 RATELIMIT_VIEW = "config.views.rate_limited"
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env("DJANGO_CLIENT_IP_HEADER", default="") or None
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER
 
 # Booking rules that are not per station.
 BOOKINGS_MAX_ACTIVE_PER_BUYER = env.int("BOOKINGS_MAX_ACTIVE_PER_BUYER", default=3)
@@ -291,6 +301,14 @@ BOOKINGS_DAILY_SCHEDULE_HOUR = env.int("BOOKINGS_DAILY_SCHEDULE_HOUR", default=7
 BOOKINGS_OUTBOX_SETTLE_SECONDS = env.int("BOOKINGS_OUTBOX_SETTLE_SECONDS", default=120)
 # Personal data is erased this many days after the slot (bookings/retention.py).
 BOOKINGS_RETENTION_DAYS = env.int("BOOKINGS_RETENTION_DAYS", default=90)
+# A buyer absent from this many exchanges within the window (days) cannot book
+# for BAN_DAYS after the latest one; staff can lift it (bookings/abuse.py).
+BOOKINGS_NO_SHOW_BAN_THRESHOLD = env.int("BOOKINGS_NO_SHOW_BAN_THRESHOLD", default=2)
+BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS = env.int("BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS", default=90)
+BOOKINGS_NO_SHOW_BAN_DAYS = env.int("BOOKINGS_NO_SHOW_BAN_DAYS", default=30)
+# A slot freed by a party (cancelled, declined) is offered to others again only
+# this long after, so that it cannot be handed over to a friend (bookings/abuse.py).
+BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES = env.int("BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES", default=15)
 
 LOGGING = {
     "version": 1,

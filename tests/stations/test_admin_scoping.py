@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import BookingEvent
+from bookings.models import BookingBanLift, BookingEvent
 from charter.models import CharterVersion
 from stations.admin_scoping import STATION_PATHS, station_path_for
 from stations.models import Closure, Officer, ParkingBay, Room, Shift, SpaceKind, Station
@@ -49,6 +49,9 @@ STATION_OBJECTS = {
     "bookings.booking": _booking,
     "bookings.bookingevent": lambda station: BookingEvent.objects.create(
         booking=_booking(station), actor_role="buyer", to_status="pending"
+    ),
+    "bookings.bookingbanlift": lambda station: BookingBanLift.objects.create(
+        buyer=factories.UserFactory(), station=station, reason="Absences excusées"
     ),
 }
 

@@ -1,0 +1,138 @@
+"""Limits against abuse of the booking service: the no-show ban, and why a held-back slot is refused.
+
+No-show ban: a buyer who did not come to settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD
+exchanges within BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS cannot book for
+BOOKINGS_NO_SHOW_BAN_DAYS after the latest of them: each missed exchange cost an
+officer's time and a seller's trip. Only no-shows where the buyer was absent count
+(the desk records who did not come: a seller who stayed away is not the buyer's
+fault). A no-show counts from its slot's start. Staff lift a ban with
+booking_ban_lift(): no no-show before the lift counts any more, and the lift is kept
+(who, when, why) as the audit.
+
+The hold-back of slots a party freed is read by the slot engine
+(selectors.held_back_bookings); booking_create refuses such a slot under the
+station's lock with the time it comes back (slot_refusal).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from stations.models import Station
+
+from .exceptions import BookingBanned, BookingError, SlotHeldBack, SlotUnavailable
+from .models import Booking, BookingBanLift, BookingStatus, NoShowParty
+from .selectors import held_back_until, station_slot
+
+BUYER_ABSENT = (NoShowParty.BUYER, NoShowParty.BOTH)
+
+
+def buyer_no_shows(*, buyer):
+    """The buyer's no-shows where the buyer was absent, at any station."""
+    return Booking.objects.filter(buyer=buyer, status=BookingStatus.NO_SHOW, no_show_party__in=BUYER_ABSENT)
+
+
+def buyer_ban_until(*, buyer, now: datetime | None = None) -> datetime | None:
+    """The moment the buyer may book again, or None when they may now."""
+    threshold = settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD
+    if threshold <= 0 or getattr(buyer, "pk", None) is None:
+        return None
+    now = now or timezone.now()
+    window = timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS)
+    length = timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_DAYS)
+    misses = buyer_no_shows(buyer=buyer).filter(starts_at__gt=now - length - window, starts_at__lte=now)
+    lifted_at = BookingBanLift.objects.filter(buyer=buyer).aggregate(at=Max("lifted_at"))["at"]
+    if lifted_at is not None:
+        misses = misses.filter(starts_at__gte=lifted_at)
+    times = sorted(misses.values_list("starts_at", flat=True), reverse=True)
+    # The latest no-show still within its ban that closes a window of `threshold`
+    # no-shows sets the end; later ones end later, so the first found wins.
+    for latest in times:
+        if latest + length <= now:
+            break
+        if sum(1 for at in times if latest - window < at <= latest) >= threshold:
+            return latest + length
+    return None
+
+
+def buyer_ban_error(*, buyer, station: Station, now: datetime | None = None) -> BookingBanned | None:
+    """The refusal to show the buyer (dates in the station's time zone), or None when they may book."""
+    until = buyer_ban_until(buyer=buyer, now=now)
+    if until is None:
+        return None
+    return BookingBanned.until(
+        until,
+        station.zone,
+        count=settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD,
+        days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS,
+    )
+
+
+def check_buyer_may_book(*, buyer, station: Station, now: datetime | None = None) -> None:
+    """Raise BookingBanned while the buyer's no-show ban runs (booking_create calls it: no path skips it)."""
+    error = buyer_ban_error(buyer=buyer, station=station, now=now)
+    if error is not None:
+        raise error
+
+
+def slot_refusal(
+    *, station: Station, kind: str, starts_at: datetime, now: datetime, buyer, ignore_pressure: bool
+) -> SlotUnavailable:
+    """The engine did not offer this slot: held back after a party freed it (with the time it comes
+    back), or simply taken. Only runs when a booking is refused, so the second pass costs nothing else."""
+    if (
+        station_slot(
+            station=station,
+            kind=kind,
+            starts_at=starts_at,
+            now=now,
+            buyer=buyer,
+            ignore_pressure=ignore_pressure,
+            holdback=False,
+        )
+        is None
+    ):
+        return SlotUnavailable()
+    until = held_back_until(
+        station=station, kind=kind, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now, buyer=buyer
+    )
+    return SlotHeldBack.until(until, station.zone) if until else SlotUnavailable()
+
+
+def ban_lift_candidates(*, station: Station | None = None, now: datetime | None = None):
+    """Buyers whose no-shows could ban them now; with a station, only those who no-showed there.
+
+    The admin offers these, so that a station's staff act only on buyers who missed
+    an exchange at their own station, never on any account.
+    """
+    now = now or timezone.now()
+    recent = now - timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS + settings.BOOKINGS_NO_SHOW_BAN_DAYS)
+    misses = Booking.objects.filter(
+        status=BookingStatus.NO_SHOW, no_show_party__in=BUYER_ABSENT, starts_at__gt=recent, buyer__isnull=False
+    )
+    if station is not None:
+        misses = misses.filter(station=station)
+    return get_user_model().objects.filter(pk__in=misses.values("buyer")).order_by("email")
+
+
+def booking_ban_lift(
+    *, buyer, user, reason: str, station: Station | None = None, now: datetime | None = None
+) -> BookingBanLift:
+    """Staff lift a buyer's no-show ban, with a reason kept for the audit.
+
+    `station`: the station of the staff member acting; the buyer must have missed an
+    exchange there (a superuser passes None and may act on any buyer).
+    """
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(gettext("Say why the ban is lifted: the reason is kept."))
+    if not ban_lift_candidates(station=station, now=now).filter(pk=buyer.pk).exists():
+        raise BookingError(gettext("This buyer has no recent no-show at your station."))
+    if buyer_ban_until(buyer=buyer, now=now) is None:
+        raise BookingError(gettext("This buyer is not banned from booking."))
+    return BookingBanLift.objects.create(buyer=buyer, lifted_by=user, station=station, reason=reason, lifted_at=now)
