@@ -435,3 +435,30 @@ class ScheduleDelivery(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.day}"
+
+
+class BookingDraft(models.Model):
+    """The booking wizard's answers so far (item, slot, seller), one per buyer and station (bookings.drafts).
+
+    Not in the session: a session lives as long as its user keeps coming back (a
+    login copies its data into the new session), so a draft there had no end of its
+    own. This row has one: the wizard ignores it after BOOKINGS_DRAFT_HOURS and the
+    hourly retention sweep deletes it.
+    """
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="+"
+    )
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    saved_at = models.DateTimeField(_("saved at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("booking draft")
+        verbose_name_plural = _("booking drafts")
+        constraints = [models.UniqueConstraint(fields=["buyer", "station"], name="draft_one_per_buyer_station")]
+
+    def __str__(self):
+        return f"{self.buyer_id} {self.station_id} {self.saved_at:%Y-%m-%d %H:%M}"

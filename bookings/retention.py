@@ -4,8 +4,9 @@ settings.BOOKINGS_RETENTION_DAYS (90 by default) after a booking's slot ended,
 its personal data is erased in place, unless staff set an incident hold:
 
 - the seller's name and email, the item's title and description, the listing URL,
-  the plate, the cancellation reason and the notes of its events (free text that
-  may name anyone);
+  the plate, the cancellation reason and the notes of its events, and the staff's
+  reasons for overriding the charter's verdict with the words it matched (free
+  text that may name anyone or hold a phone number);
 - the buyer: the booking is detached from the buyer's account (buyer = NULL, and
   the buyer's own events lose their actor). The account is the buyer's and stays
   as long as they keep it, but it no longer says that this person met someone at
@@ -16,18 +17,29 @@ outcome, the kind of item, the charter versions, the audit trail's transitions
 (with the staff accounts that made them), and the reference. Rows are updated in
 batches, each in its own transaction, and only rows not yet anonymised are
 touched, so a run can stop anywhere and run again.
+
+The same sweep erases the free text that is not a booking's but names people,
+once it is as old as the period: the reasons of officers' absences (they may be
+medical) and of lifted no-show bans, and deletes the booking wizard's drafts
+past their own, much shorter, life (bookings.drafts). Expired sessions are
+deleted by their own hourly task (sessions_clear_expired).
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import Actor, Booking, BookingEvent
+from charter.models import BookingCharterReview, CharterOverride
+from stations.models import OfficerAbsence
+
+from .drafts import drafts_delete_stale
+from .models import Actor, Booking, BookingBanLift, BookingEvent
 
 BATCH_SIZE = 500
 
@@ -37,6 +49,8 @@ class RetentionReport:
     anonymised: int = 0
     by_status: Counter = field(default_factory=Counter)
     held: int = 0  # past the period but under an incident hold
+    drafts: int = 0  # wizard drafts deleted
+    other_notes: int = 0  # absence and ban-lift reasons erased
     dry_run: bool = False
 
 
@@ -55,6 +69,8 @@ def bookings_anonymise(
     now = now or timezone.now()
     past = bookings_past_retention(now=now)
     report = RetentionReport(dry_run=dry_run, held=past.filter(retention_hold=True).count())
+    report.drafts = drafts_delete_stale(now=now, dry_run=dry_run)
+    report.other_notes = _other_notes_erase(now=now, dry_run=dry_run)
     due = past.filter(retention_hold=False)
     if dry_run:
         counts = due.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
@@ -81,6 +97,9 @@ def bookings_anonymise(
                 anonymised_at=now,
             )
             BookingEvent.objects.filter(booking_id__in=ids).exclude(note="").update(note="")
+            # The staff who overrode a verdict stay on record; their reasons may name the parties.
+            BookingCharterReview.objects.filter(booking_id__in=ids).update(term="", override_reason="")
+            CharterOverride.objects.filter(review__booking_id__in=ids).exclude(reason="").update(reason="")
             BookingEvent.objects.filter(
                 booking_id__in=ids, actor_role__in=[Actor.BUYER, Actor.SELLER], actor__isnull=False
             ).update(actor=None)
@@ -90,6 +109,22 @@ def bookings_anonymise(
         if len(rows) < batch_size:
             break
     return report
+
+
+def _other_notes_erase(*, now: datetime, dry_run: bool) -> int:
+    """Erase the free-text reasons, older than the period, that belong to no booking (no incident hold applies)."""
+    cutoff = retention_cutoff(now)
+    rows = [
+        OfficerAbsence.objects.filter(ends_at__lt=cutoff).exclude(reason=""),
+        # Only the reason goes: the lift's date keeps deciding which no-shows count.
+        BookingBanLift.objects.filter(lifted_at__lt=cutoff).exclude(reason=""),
+    ]
+    return sum(qs.count() if dry_run else qs.update(reason="") for qs in rows)
+
+
+def sessions_clear_expired() -> None:
+    """Delete expired sessions (Django never does by itself): the clearsessions command, for Celery beat."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
 def booking_set_retention_hold(*, booking: Booking, hold: bool) -> Booking:

@@ -144,3 +144,8 @@ def sweep_pending_notifications() -> int:
 @shared_task(**SWEEP)
 def anonymise_old_bookings() -> int:
     return retention.bookings_anonymise().anonymised
+
+
+@shared_task(**SWEEP)
+def clear_expired_sessions() -> None:
+    retention.sessions_clear_expired()

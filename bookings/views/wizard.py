@@ -1,7 +1,8 @@
 """The buyer's booking wizard: station → item → day and slot → seller → review → book.
 
-Each step keeps its answers in the session; nothing is written to the database
-until the review step calls booking_create.
+Each step keeps its answers in a short-lived draft (bookings.drafts, not the
+session: see BookingDraft); no booking exists until the review step calls
+booking_create.
 """
 
 from functools import wraps
@@ -20,6 +21,7 @@ from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.models import SpaceKind, Station
 
 from ..abuse import buyer_ban_error
+from ..drafts import draft_clear, draft_forget, draft_get, draft_save
 from ..exceptions import (
     BookingError,
     CharterViolation,
@@ -39,17 +41,19 @@ STEPS = ("item", "slot", "seller", "review")
 
 
 def _draft(request, station) -> dict:
-    return request.session.setdefault(f"booking-draft:{station.slug}", {})
+    return draft_get(buyer=request.user, station=station)
 
 
 def _save_draft(request, station, **values) -> None:
-    draft = _draft(request, station)
-    draft.update(values)
-    request.session.modified = True
+    draft_save(buyer=request.user, station=station, **values)
+
+
+def _forget(request, station, key) -> None:
+    draft_forget(buyer=request.user, station=station, key=key)
 
 
 def _clear_draft(request, station) -> None:
-    request.session.pop(f"booking-draft:{station.slug}", None)
+    draft_clear(buyer=request.user, station=station)
 
 
 def _missing_step(draft: dict, step: str) -> str | None:
@@ -164,7 +168,7 @@ def item_step(request, slug):
         previous_kind = draft.get("item", {}).get("item_kind")
         _save_draft(request, station, item=form.cleaned_data)
         if previous_kind != form.cleaned_data["item_kind"]:
-            _draft(request, station).pop("slot", None)  # a room slot is no bay slot
+            _forget(request, station, "slot")  # a room slot is no bay slot
         return redirect("bookings:slot", slug=station.slug)
     _record_charter_refusal(request, station, form)
     return render(request, "bookings/wizard/item.html", _context(station, "item", draft, form=form))
@@ -235,7 +239,7 @@ def review_step(request, slug):
         return redirection
     starts_at = slot_key_to_datetime(draft["slot"])
     if starts_at is None:
-        _draft(request, station).pop("slot", None)
+        _forget(request, station, "slot")
         return redirect("bookings:slot", slug=station.slug)
     charter = charter_current()
     form = CharterAcceptanceForm(posted(request))
@@ -252,8 +256,7 @@ def review_step(request, slug):
                 **draft["item"],
             )
         except SlotUnavailable as error:
-            _draft(request, station).pop("slot", None)
-            request.session.modified = True
+            _forget(request, station, "slot")
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
         except CharterViolation as error:
@@ -261,8 +264,7 @@ def review_step(request, slug):
             messages.error(request, error.message)
             return redirect("bookings:item", slug=station.slug)
         except RebookingUnavailable as error:
-            _draft(request, station).pop("rebook", None)
-            request.session.modified = True
+            _forget(request, station, "rebook")
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
         except SellerIsBuyer as error:

@@ -243,6 +243,9 @@ CELERY_BEAT_SCHEDULE = {
     "staff-bookings": _sweep("bookings.tasks.sweep_staffing", 300),
     "resend-lost-notifications": _sweep("bookings.tasks.sweep_pending_notifications", 120),
     "anonymise-old-bookings": _sweep("bookings.tasks.anonymise_old_bookings", 3600),
+    # Django never deletes an expired session row by itself; it may hold a login's
+    # email or allauth's state (docs: "Clearing the session store").
+    "clear-expired-sessions": _sweep("bookings.tasks.clear_expired_sessions", 3600),
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
@@ -301,6 +304,13 @@ BOOKINGS_DAILY_SCHEDULE_HOUR = env.int("BOOKINGS_DAILY_SCHEDULE_HOUR", default=7
 BOOKINGS_OUTBOX_SETTLE_SECONDS = env.int("BOOKINGS_OUTBOX_SETTLE_SECONDS", default=120)
 # Personal data is erased this many days after the slot (bookings/retention.py).
 BOOKINGS_RETENTION_DAYS = env.int("BOOKINGS_RETENTION_DAYS", default=90)
+# The booking wizard's unfinished answers (item, seller's name and address) are
+# forgotten this many hours after their last change (bookings/drafts.py).
+BOOKINGS_DRAFT_HOURS = env.int("BOOKINGS_DRAFT_HOURS", default=24)
+# A session ends after a week without a change (Django's default is two weeks);
+# the hourly clear-expired-sessions sweep then deletes its row. No wizard draft is
+# kept in it (see BOOKINGS_DRAFT_HOURS), so this bounds only a login.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=7 * 24 * 3600)
 # A buyer absent from this many exchanges within the window (days) cannot book
 # for BAN_DAYS after the latest one; staff can lift it (bookings/abuse.py).
 BOOKINGS_NO_SHOW_BAN_THRESHOLD = env.int("BOOKINGS_NO_SHOW_BAN_THRESHOLD", default=2)

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.drafts import draft_save
 from bookings.exceptions import SlotUnavailable, TooManyActiveBookings
 from bookings.models import Booking, BookingStatus, ItemKind
 from bookings.selectors import station_free_slots
@@ -183,10 +184,9 @@ def test_twenty_buyers_posting_the_review_step_at_once_get_one_booking_and_no_er
     clients = []
     for i in range(THREADS):
         client = Client()
-        client.force_login(factories.UserFactory(email=f"web.racer{i}@example.org"))
-        session = client.session
-        session[f"booking-draft:{paris_11.slug}"] = draft
-        session.save()
+        racer = factories.UserFactory(email=f"web.racer{i}@example.org")
+        client.force_login(racer)
+        draft_save(buyer=racer, station=paris_11, **draft)
         clients.append(client)
     url = reverse("bookings:review", kwargs={"slug": paris_11.slug})
 

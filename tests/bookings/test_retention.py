@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,9 +14,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from bookings import tasks
-from bookings.models import Actor, Booking, BookingEvent, BookingStatus, ItemKind
+from bookings.models import Actor, Booking, BookingBanLift, BookingEvent, BookingStatus, ItemKind
 from bookings.retention import bookings_anonymise
 from bookings.selectors import booking_statistics, buyer_bookings
+from charter.models import BookingCharterReview, CharterOverride
 from stations.models import SpaceKind
 from tests import factories
 
@@ -139,13 +142,17 @@ def test_rows_are_anonymised_in_batches_with_a_fixed_number_of_queries_each(old_
         old_booking()
     with CaptureQueriesContext(connection) as all_in_one:
         bookings_anonymise(batch_size=10)
+    with CaptureQueriesContext(connection) as nothing_due:
+        bookings_anonymise(batch_size=10)
 
     assert report.anonymised == 5
     assert Booking.objects.filter(anonymised_at__isnull=True).count() == 0
-    # held count, then per batch: ids, update, event notes, event actors (+ savepoints); the
-    # three batches of two cost three times one batch of ten.
-    per_batch = len(all_in_one.captured_queries) - 1
-    assert len(two_per_batch.captured_queries) == 1 + 3 * per_batch
+    # A fixed part (held count, stale drafts, other notes), then per batch: ids, update,
+    # event notes, charter notes, event actors (+ savepoints); the three batches of two
+    # cost three times one batch of ten. With nothing due, the fixed part and one read.
+    fixed = len(nothing_due.captured_queries) - 1
+    per_batch = len(all_in_one.captured_queries) - fixed
+    assert len(two_per_batch.captured_queries) == fixed + 3 * per_batch
 
 
 def test_a_dry_run_counts_and_changes_nothing(old_booking):
@@ -189,12 +196,69 @@ def test_the_command_dry_run_reports_and_the_real_run_anonymises(old_booking):
     call_command("anonymise_bookings", stdout=real)
     assert "1 booking(s) ended more than 90 days ago anonymised" in real.getvalue()
     assert "Completed: 1" in real.getvalue()
+    assert "Unfinished booking drafts past their lifetime: 0." in real.getvalue()
 
 
 def test_the_periodic_task_anonymises(old_booking):
     old_booking()
 
     assert tasks.anonymise_old_bookings() == 1
+
+
+def test_staff_override_reasons_and_the_matched_words_are_erased_with_the_booking(old_booking, staff_11e):
+    booking = old_booking()
+    review = BookingCharterReview.objects.create(
+        booking=booking,
+        version=booking.buyer_charter_version,
+        verdict="review",
+        term="couteau suisse",
+        checked_at=booking.starts_at,
+        override_verdict="allowed",
+        override_reason="Vu avec M. Martin (06 12 34 56 78), couteau de collection",
+        overridden_by=staff_11e,
+    )
+    CharterOverride.objects.create(
+        review=review, at=NOW, by=staff_11e, from_verdict="review", to_verdict="allowed", reason="Vu avec M. Martin"
+    )
+
+    bookings_anonymise()
+
+    review.refresh_from_db()
+    assert (review.term, review.override_reason) == ("", "")
+    assert list(review.overrides.values_list("reason", "by", "to_verdict")) == [("", staff_11e.pk, "allowed")]
+    # The decision stays counted: only its words are gone.
+    assert (review.verdict, review.effective_verdict, review.overridden_by) == ("review", "allowed", staff_11e)
+
+
+def test_absence_and_ban_lift_reasons_are_erased_once_as_old_as_the_period(paris_11, buyer, staff_11e):
+    officer = factories.OfficerFactory(station=paris_11)
+    old_absence = factories.OfficerAbsenceFactory(officer=officer, starts_at=NOW - 92 * DAY, reason="Arrêt maladie")
+    recent_absence = factories.OfficerAbsenceFactory(officer=officer, starts_at=NOW - 10 * DAY, reason="Formation")
+    old_lift = BookingBanLift.objects.create(buyer=buyer, lifted_at=NOW - 91 * DAY, reason="Enfant malade")
+    recent_lift = BookingBanLift.objects.create(buyer=buyer, lifted_at=NOW - 10 * DAY, reason="Panne de métro")
+
+    assert bookings_anonymise(dry_run=True).other_notes == 2
+    assert bookings_anonymise().other_notes == 2
+
+    reasons = [
+        row.__class__.objects.get(pk=row.pk).reason for row in (old_absence, recent_absence, old_lift, recent_lift)
+    ]
+    assert reasons == ["", "Formation", "", "Panne de métro"]
+    assert BookingBanLift.objects.get(pk=old_lift.pk).lifted_at == NOW - 91 * DAY
+
+
+def test_the_hourly_task_deletes_expired_sessions_and_keeps_live_ones(settings):
+    settings.SESSION_COOKIE_AGE = 7 * 24 * 3600
+    stores = {}
+    for name, age in (("expired", 8 * DAY), ("live", 6 * DAY)):
+        with time_machine.travel(NOW - age, tick=False):
+            stores[name] = SessionStore()
+            stores[name]["account_login_email"] = "camille@example.net"
+            stores[name].create()
+
+    tasks.clear_expired_sessions()
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [stores["live"].session_key]
 
 
 # --- admin ---------------------------------------------------------------------------------------

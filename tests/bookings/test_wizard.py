@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.drafts import draft_get, draft_save
 from bookings.models import Booking, BookingStatus
 from bookings.selectors import station_free_slots
 from stations.models import SpaceKind
@@ -249,7 +250,7 @@ def test_a_toy_car_stays_an_object_in_a_room(client, paris_11, buyer, charter_wi
     client.force_login(buyer)
     response = _fill_item(client, paris_11, item_title="Voiture miniature Norev", item_kind="goods")
     assert response.status_code == 302
-    assert client.session[f"booking-draft:{paris_11.slug}"]["item"]["item_kind"] == "goods"
+    assert draft_get(buyer=buyer, station=paris_11)["item"]["item_kind"] == "goods"
 
 
 def test_a_review_item_can_be_booked_and_is_flagged_for_staff(
@@ -276,9 +277,8 @@ def test_the_server_checks_the_item_again_when_the_booking_is_submitted(
     client.force_login(buyer)
     _walk_to_review(client, paris_11, _first_free_slot(paris_11), seller)
     # The item changes behind the form's back (another tab, a crafted session, a new charter).
-    session = client.session
-    session[f"booking-draft:{paris_11.slug}"]["item"]["item_title"] = "Machette"
-    session.save()
+    item = draft_get(buyer=buyer, station=paris_11)["item"]
+    draft_save(buyer=buyer, station=paris_11, item=item | {"item_title": "Machette"})
 
     response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
 

@@ -12,7 +12,8 @@ from bookings.retention import BATCH_SIZE, bookings_anonymise
 class Command(BaseCommand):
     help = gettext_lazy(
         "Anonymise the bookings whose slot ended more than BOOKINGS_RETENTION_DAYS ago, except those under an "
-        "incident hold. Safe to run again; Celery beat runs it every hour."
+        "incident hold, and erase the other personal data past its time. Safe to run again; Celery beat runs it "
+        "every hour."
     )
 
     def add_arguments(self, parser):
@@ -41,3 +42,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {labels.get(status, status)}: {count}")
         if report.held:
             self.stdout.write(_("%(count)d booking(s) kept under an incident hold.") % {"count": report.held})
+        self.stdout.write(_("Unfinished booking drafts past their lifetime: %(count)d.") % {"count": report.drafts})
+        self.stdout.write(
+            _("Other reasons older than %(days)d days (officer absences, lifted bans): %(count)d.")
+            % {"count": report.other_notes, "days": days}
+        )
