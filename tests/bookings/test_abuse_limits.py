@@ -272,3 +272,26 @@ def test_after_the_hold_back_the_exclusion_constraint_lets_the_space_be_booked(
         again = book(other_buyer, paris_11, seller)
 
     assert (again.space_id, again.starts_at) == (booking.space_id, booking.starts_at)
+
+
+def test_the_wizard_hides_a_held_back_slot_and_says_when_it_comes_back(
+    client, buyer, other_buyer, paris_11, officer, charter, seller
+):
+    slot_key = SLOT.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    day = SLOT.date().isoformat()
+    client.force_login(other_buyer)
+    client.post(reverse("bookings:item", args=[paris_11.slug]), {"item_title": "Vélo", "item_kind": "goods"})
+    assert (
+        client.post(reverse("bookings:slot", args=[paris_11.slug]), {"day": day, "slot": slot_key}).status_code == 302
+    )
+    assert client.post(reverse("bookings:seller", args=[paris_11.slug]), seller).status_code == 302
+    # Meanwhile the slot is booked and cancelled: another buyer's friend must not get it.
+    booking_cancel(booking=book(buyer, paris_11, seller), role=Actor.BUYER, user=buyer, reason="Plus besoin")
+
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("bookings:slot", args=[paris_11.slug])
+    assert "freed by a cancellation a few minutes ago: from 8:15" in page
+    assert slot_key not in page
+    assert not Booking.objects.filter(buyer=other_buyer).exists()
