@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .links import seller_cancel_path, seller_invite_path
+from .mailtext import defang
 from .models import Booking, BookingEvent, BookingStatus
 
 
@@ -36,7 +37,8 @@ def booking_ics(booking: Booking) -> bytes:
     event.add("dtstamp", booking.updated_at)
     event.add("dtstart", booking.starts_at)
     event.add("dtend", booking.ends_at)
-    event.add("summary", f"Safe Exchange {booking.reference}: {booking.item_title}")
+    # Calendar apps link URLs in an event's text like mail clients do (bookings.mailtext).
+    event.add("summary", f"Safe Exchange {booking.reference}: {defang(booking.item_title)}")
     event.add("location", f"{booking.station.name}, {booking.station.address}")
     event.add("description", f"{booking.space.name}. {booking.reference}")
     calendar.add_component(event)

@@ -79,3 +79,21 @@ class BookingBanned(BookingError):
         error = cls(cls.message % {"count": count, "days": days, "until": _local(moment, zone, "DATETIME_FORMAT")})
         error.banned_until = moment
         return error
+
+
+class TooManyInvitations(BookingError):
+    """The buyer has invited sellers as often as allowed in 24 hours (bookings.invitations)."""
+
+    message = _(
+        "You have sent as many invitations as allowed in 24 hours (%(limit)s, cancelled bookings included). "
+        "You can invite a seller again from %(when)s."
+    )
+
+
+class SellerInvitedTooOften(BookingError):
+    """This recipient has been invited as often as allowed in 24 hours, by any buyers (bookings.invitations)."""
+
+    message = _(
+        "This seller's address has received as many invitations as allowed in 24 hours (%(limit)s). "
+        "It can be invited again from %(when)s."
+    )

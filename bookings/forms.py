@@ -1,10 +1,13 @@
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from charter.selectors import charter_check, charter_current
 
+from .exceptions import BookingError, SellerIsBuyer
+from .invitations import invitation_quota_check, seller_is_buyer
 from .models import ItemKind
 
 
@@ -82,14 +85,27 @@ class SellerForm(forms.Form):
     seller_email = forms.EmailField(label=_("Seller's email"))
     seller_name = forms.CharField(label=_("Seller's name"), max_length=150)
 
-    def __init__(self, *args, buyer_email: str, **kwargs):
-        self.buyer_email = buyer_email
+    def __init__(self, *args, buyer, station, rebooked_from=None, **kwargs):
+        self.buyer = buyer
+        self.station = station
+        self.rebooked_from = rebooked_from
         super().__init__(*args, **kwargs)
 
     def clean_seller_email(self):
         email = self.cleaned_data["seller_email"].strip()
-        if email.casefold() == self.buyer_email.casefold():
-            raise forms.ValidationError(_("The seller's email must not be your own."))
+        if seller_is_buyer(buyer=self.buyer, seller_email=email):
+            raise forms.ValidationError(SellerIsBuyer.message, code="seller_is_buyer")
+        try:
+            # Told here, before the last step; booking_create checks again under its lock.
+            invitation_quota_check(
+                buyer=self.buyer,
+                seller_email=email,
+                now=timezone.now(),
+                zone=self.station.zone,
+                rebooked_from=self.rebooked_from,
+            )
+        except BookingError as error:
+            raise forms.ValidationError(error.message, code="invitation_quota") from error
         return email
 
 

@@ -28,6 +28,7 @@ from .exceptions import (
     StationUnderPressure,
     TooManyActiveBookings,
 )
+from .invitations import invitation_quota_check, seller_is_buyer
 from .models import (
     OUTCOME_STATUSES,
     Actor,
@@ -117,7 +118,7 @@ def booking_create(
     the priority link of its apology email (bookings.rebooking): the pressure switch
     does not stop it, and the link works once.
     """
-    if seller_email.strip().casefold() == buyer.email.casefold():
+    if seller_is_buyer(buyer=buyer, seller_email=seller_email):
         raise SellerIsBuyer
     charter = charter_current()
     verdict = charter_check(version=charter, title=item_title, description=item_description)
@@ -144,6 +145,15 @@ def booking_create(
                 raise StationUnderPressure.for_station(station)
             if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
                 raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
+            # Invitations a day, per buyer and per recipient: no mail relay (bookings.invitations).
+            invitation_quota_check(
+                buyer=buyer,
+                seller_email=seller_email,
+                now=now,
+                zone=station.zone,
+                rebooked_from=rebooked_from,
+                lock=True,
+            )
             _expire_overdue_holds(
                 station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now
             )

@@ -26,9 +26,11 @@ from ..exceptions import (
     BookingError,
     CharterViolation,
     RebookingUnavailable,
+    SellerInvitedTooOften,
     SellerIsBuyer,
     SlotUnavailable,
     TooManyActiveBookings,
+    TooManyInvitations,
 )
 from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
 from ..models import Booking, ItemKind
@@ -222,7 +224,12 @@ def seller_step(request, slug):
     draft, redirection = _guard(request, station, "seller")
     if redirection:
         return redirection
-    form = SellerForm(posted(request), initial=draft.get("seller"), buyer_email=request.user.email)
+    # A priority rebooking of the same seller is not counted against the caps (bookings.invitations).
+    rebook = draft.get("rebook")
+    rebooked_from = Booking.objects.filter(pk=rebook, buyer=request.user).first() if rebook else None
+    form = SellerForm(
+        posted(request), initial=draft.get("seller"), buyer=request.user, station=station, rebooked_from=rebooked_from
+    )
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, seller=form.cleaned_data)
         return redirect("bookings:review", slug=station.slug)
@@ -267,7 +274,7 @@ def review_step(request, slug):
             _forget(request, station, "rebook")
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
-        except SellerIsBuyer as error:
+        except (SellerIsBuyer, TooManyInvitations, SellerInvitedTooOften) as error:
             messages.error(request, error.message)
             return redirect("bookings:seller", slug=station.slug)
         except TooManyActiveBookings as error:

@@ -293,6 +293,10 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CLIENT_IP_HEADER
 
 # Booking rules that are not per station.
 BOOKINGS_MAX_ACTIVE_PER_BUYER = env.int("BOOKINGS_MAX_ACTIVE_PER_BUYER", default=3)
+# Seller invitations in any 24 hours, cancelled bookings included: per buyer, and
+# per recipient mailbox across all buyers (bookings.invitations: no mail relay).
+BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY = env.int("BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY", default=10)
+BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY = env.int("BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY", default=3)
 # Reminders to both parties, this many minutes before the slot (24 h and 2 h).
 BOOKINGS_REMINDER_LEAD_MINUTES = env.list("BOOKINGS_REMINDER_LEAD_MINUTES", cast=int, default=[24 * 60, 2 * 60])
 # A confirmed booking nobody checked in for is a no-show this long after its start.

@@ -239,11 +239,13 @@ def test_a_booking_that_lost_its_officer_comes_before_a_new_booking(paris_11, of
 
 @pytest.mark.parametrize("seed", range(6))
 def test_every_slot_the_engine_offers_can_be_booked_with_an_officer_and_stays_staffed_at_acceptance(
-    seed, paris_11, charter, seller, django_capture_on_commit_callbacks
+    seed, paris_11, charter, seller, django_capture_on_commit_callbacks, settings
 ):
     """Random rosters (overlapping shifts, absences, caps, rooms): book every slot offered, in random
     order, then accept them all. Each booking gets an officer from the engine, the seller's acceptance
     never leaves one without, and no officer is ever double-booked or over the cap."""
+    # Every booking invites the one seller: the caps on invitations are not the point here.
+    settings.BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY = settings.BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY = 1000
     rng = random.Random(seed)
     paris_11.officer_cap_per_shift = rng.randint(1, 4)
     paris_11.save()
@@ -379,8 +381,9 @@ def test_a_shortened_shift_keeps_the_bookings_it_still_covers(
 
 
 def test_a_lower_cap_moves_the_last_bookings_of_the_shift(
-    buyer, paris_11, charter, seller, two_officers, django_capture_on_commit_callbacks
+    buyer, paris_11, charter, seller, two_officers, django_capture_on_commit_callbacks, settings
 ):
+    settings.BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY = 10  # four invitations to one seller, not the point here
     first, second, _shifts = two_officers
     rooms(paris_11, 2)
     bookings = [book(buyer, paris_11, seller, paris(FRIDAY, hour)) for hour in (9, 9, 10, 10)]
