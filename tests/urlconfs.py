@@ -24,7 +24,11 @@ def walk(patterns, prefix="", namespace=None):
 def project_urls(urlconf=None):
     """{key: route} for every pattern of the URLconf in use (or of the given URLconf module)."""
     patterns = urlconf.urlpatterns if urlconf else get_resolver().url_patterns
-    return dict(walk(patterns))
+    urls = {}
+    for key, route in walk(patterns):
+        # A name used twice (reverse() finds the first): the second pattern is keyed by its route.
+        urls[route if key in urls else key] = route
+    return urls
 
 
 def fresh_urlconf(name):

@@ -10,12 +10,12 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import BookingBanLift, BookingEvent
 from charter.models import CharterVersion
 from stations.admin_scoping import STATION_PATHS, station_path_for
 from stations.models import Closure, Officer, ParkingBay, Room, Shift, SpaceKind, Station
 from stations.permissions import STATION_STAFF_GROUP, station_staff_group
 from tests import factories
+from tests.admin_objects import OTHER_OBJECTS, STATION_OBJECTS, booking_at
 
 pytestmark = pytest.mark.django_db
 
@@ -29,40 +29,6 @@ def _admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def _booking(station):
-    room = Room.objects.get(station=station)
-    return factories.BookingFactory(station=station, space=room)
-
-
-# One row of each station-scoped admin model, belonging to the given station.
-STATION_OBJECTS = {
-    "stations.station": lambda station: station,
-    "stations.room": lambda station: Room.objects.get(station=station),
-    "stations.parkingbay": lambda station: ParkingBay.objects.get(station=station),
-    "stations.openinghours": lambda station: station.opening_hours.first(),
-    "stations.closure": lambda station: factories.ClosureFactory(station=station),
-    "stations.officer": lambda station: factories.OfficerFactory(station=station),
-    "stations.shift": lambda station: factories.ShiftFactory(officer=factories.OfficerFactory(station=station)),
-    "stations.officerabsence": lambda station: factories.OfficerAbsenceFactory(
-        officer=factories.OfficerFactory(station=station)
-    ),
-    "bookings.booking": _booking,
-    "bookings.bookingevent": lambda station: BookingEvent.objects.create(
-        booking=_booking(station), actor_role="buyer", to_status="pending"
-    ),
-    "bookings.bookingbanlift": lambda station: BookingBanLift.objects.create(
-        buyer=factories.UserFactory(), station=station, reason="Absences excusées"
-    ),
-}
-
-
-# Admin models that are not station data, and how to make one.
-OTHER_OBJECTS = {
-    "charter.charterversion": lambda: factories.CharterVersionFactory(number=7),
-    "accounts.user": lambda: factories.UserFactory(email="someone@example.org"),
-    "auth.group": station_staff_group,
-    "account.emailaddress": lambda: factories.UserFactory(email="other@example.org").emailaddress_set.get(),
-}
 # Prefecture-wide pages station staff may read (and not change).
 READABLE_BY_STAFF = {"charter.charterversion"}
 # Station-scoped models whose rows station staff may delete.
@@ -182,7 +148,7 @@ STATION_PAGES = ["admin:bookings_booking_schedule", "admin:bookings_booking_stat
 @pytest.mark.parametrize("name", STATION_PAGES)
 @pytest.mark.parametrize("output", ["", "json", "csv"])
 def test_staff_cannot_ask_a_station_page_for_another_station(name, output, client, paris_11, paris_13, staff_11e):
-    theirs = _booking(paris_13)
+    theirs = booking_at(paris_13)
     client.force_login(staff_11e)
 
     response = client.get(reverse(name), {"station": paris_13.pk, "format": output})
@@ -195,7 +161,7 @@ def test_staff_cannot_ask_a_station_page_for_another_station(name, output, clien
 
 
 def test_the_desk_does_not_find_another_stations_reference(client, paris_11, paris_13, staff_11e):
-    theirs = _booking(paris_13)
+    theirs = booking_at(paris_13)
     client.force_login(staff_11e)
 
     response = client.get(reverse("admin:bookings_booking_desk"), {"reference": theirs.reference})

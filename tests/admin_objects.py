@@ -1,0 +1,42 @@
+"""One row of each admin model, for the walks over every admin page (scoping, authorization matrix)."""
+
+from bookings.models import BookingBanLift, BookingEvent
+from stations.models import ParkingBay, Room
+from stations.permissions import station_staff_group
+from tests import factories
+
+
+def booking_at(station):
+    room = Room.objects.get(station=station)
+    return factories.BookingFactory(station=station, space=room)
+
+
+# One row of each station-scoped admin model, belonging to the given station.
+STATION_OBJECTS = {
+    "stations.station": lambda station: station,
+    "stations.room": lambda station: Room.objects.get(station=station),
+    "stations.parkingbay": lambda station: ParkingBay.objects.get(station=station),
+    "stations.openinghours": lambda station: station.opening_hours.first(),
+    "stations.closure": lambda station: factories.ClosureFactory(station=station),
+    "stations.officer": lambda station: factories.OfficerFactory(station=station),
+    "stations.shift": lambda station: factories.ShiftFactory(officer=factories.OfficerFactory(station=station)),
+    "stations.officerabsence": lambda station: factories.OfficerAbsenceFactory(
+        officer=factories.OfficerFactory(station=station)
+    ),
+    "bookings.booking": booking_at,
+    "bookings.bookingevent": lambda station: BookingEvent.objects.create(
+        booking=booking_at(station), actor_role="buyer", to_status="pending"
+    ),
+    "bookings.bookingbanlift": lambda station: BookingBanLift.objects.create(
+        buyer=factories.UserFactory(), station=station, reason="Absences excusées"
+    ),
+}
+
+
+# Admin models that are not station data, and how to make one.
+OTHER_OBJECTS = {
+    "charter.charterversion": lambda: factories.CharterVersionFactory(number=7),
+    "accounts.user": lambda: factories.UserFactory(email="someone@example.org"),
+    "auth.group": station_staff_group,
+    "account.emailaddress": lambda: factories.UserFactory(email="other@example.org").emailaddress_set.get(),
+}
