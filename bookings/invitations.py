@@ -82,7 +82,9 @@ def _recent_to_domain(seller_email: str, *, since: datetime):
     """Bookings created since `since` whose seller's address is at the recipient's domain.
 
     The domain narrows the rows in SQL; the mailbox comparison itself is Python's
-    (email_canonical), so that it is the one function everywhere.
+    (email_canonical), so that it is the one function everywhere. (SQLite's LIKE
+    folds ASCII case only: a Unicode domain typed in capitals escapes the narrowing
+    there, in development; PostgreSQL's UPPER folds it.)
     """
     recent = Booking.objects.filter(created_at__gt=since)
     spellings = email_domain_spellings(seller_email)

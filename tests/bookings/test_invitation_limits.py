@@ -16,6 +16,8 @@ from bookings.services import Actor, booking_cancel, booking_create
 from charter.models import BookingCharterReview
 from stations.models import SpaceKind
 from tests import factories
+from tests.bookings.test_race import run_together
+from tests.conftest import _staffed_station
 
 pytestmark = pytest.mark.django_db
 
@@ -254,3 +256,34 @@ def test_the_wizard_refuses_a_spelling_of_the_buyers_own_address(
 
     assert response.status_code == 200
     assert "The seller&#x27;s email must not be your own." in response.content.decode()
+
+
+# --- under real concurrency (PostgreSQL) ---------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_buyers_racing_at_several_stations_invite_one_address_no_more_than_the_cap(
+    transactional_db, on_postgres, charter, caps
+):
+    # One station each: the station's row lock would otherwise serialise them
+    # and hide the race between different buyers' locks.
+    stations = [_staffed_station(f"race-{n}", f"Commissariat {n}") for n in range(6)]
+    buyers = [factories.UserFactory(email=f"racer{n}@example.org") for n in range(6)]
+    friday_ten = datetime(2026, 6, 12, 10, 0, tzinfo=PARIS)
+
+    def attempt(n):
+        return booking_create(
+            buyer=buyers[n],
+            station=stations[n],
+            starts_at=friday_ten,
+            item_title="Renault Clio",
+            item_kind="vehicle",
+            vehicle_plate=f"AB-12{n}-CD",
+            seller_email=f"Popular+{n}@Example.net",
+            seller_name="Camille",
+        )
+
+    results = run_together(attempt, count=6)
+
+    assert sum(isinstance(result, Booking) for result in results) == 3, results
+    assert sum(isinstance(result, SellerInvitedTooOften) for result in results) == 3, results
