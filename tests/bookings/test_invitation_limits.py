@@ -131,6 +131,18 @@ def test_gmail_dots_and_its_two_domains_are_one_recipient(paris_11, officer, cha
         _book(buyers[3], paris_11, slots[3], "janedoe@GMAIL.com")
 
 
+def test_a_unicode_domain_and_its_ascii_form_are_one_recipient(paris_11, officer, charter, caps):
+    buyers = [factories.UserFactory(email=f"buyer{n}@example.org") for n in range(4)]
+    slots = _slots(paris_11, 4)
+    for buyer, starts_at, spelling in zip(
+        buyers, slots, ["vendeur@été.fr", "Vendeur@xn--t-9fab.fr", "vendeur+velo@été.FR"], strict=False
+    ):
+        _book(buyer, paris_11, starts_at, spelling)
+
+    with pytest.raises(SellerInvitedTooOften):
+        _book(buyers[3], paris_11, slots[3], "vendeur@XN--T-9FAB.fr")
+
+
 def test_the_defaults_are_ten_a_buyer_and_three_a_recipient(settings):
     assert settings.BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY == 10
     assert settings.BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY == 3
