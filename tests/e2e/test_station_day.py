@@ -2,7 +2,7 @@
 outcome, read the schedule, save a closure after its impact preview, and see the statistics drawn."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -37,12 +37,16 @@ def test_staff_run_a_day_in_the_admin(live_server, staff_page, paris_11, paris_1
         seller_name="Camille Vendeur",
         buyer_charter_version=charter,
     )
+    # 10:00 local three days on, whatever the hour now: the closure around it (09:00 to 11:00)
+    # stays on one local day and never meets a daylight saving change (at 02:00 or 03:00).
+    later_day = timezone.localdate(now, paris_11.zone) + timedelta(days=3)
+    later_starts_at = datetime.combine(later_day, time(10, 0), paris_11.zone)
     later = factories.BookingFactory(
         station=paris_11,
         space=room,
         status=BookingStatus.CONFIRMED,
-        starts_at=now + timedelta(days=3),
-        ends_at=now + timedelta(days=3, minutes=30),
+        starts_at=later_starts_at,
+        ends_at=later_starts_at + timedelta(minutes=30),
         buyer_charter_version=charter,
     )
     theirs = factories.BookingFactory(station=paris_13, space=Room.objects.get(station=paris_13))
@@ -78,11 +82,10 @@ def test_staff_run_a_day_in_the_admin(live_server, staff_page, paris_11, paris_1
 
     # A closure over the later booking: the form lists it, then saving cancels it.
     page.goto("/admin/stations/closure/add/")
-    local = timezone.localtime(later.starts_at, paris_11.zone)
-    page.locator("#id_starts_at_0").fill(local.strftime("%Y-%m-%d"))
-    page.locator("#id_starts_at_1").fill((local - timedelta(hours=1)).strftime("%H:%M"))
-    page.locator("#id_ends_at_0").fill(local.strftime("%Y-%m-%d"))
-    page.locator("#id_ends_at_1").fill((local + timedelta(hours=1)).strftime("%H:%M"))
+    page.locator("#id_starts_at_0").fill(later_day.isoformat())
+    page.locator("#id_starts_at_1").fill("09:00")
+    page.locator("#id_ends_at_0").fill(later_day.isoformat())
+    page.locator("#id_ends_at_1").fill("11:00")
     page.locator("#id_reason").fill("Exercice incendie")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#closure-impact")).to_contain_text(later.reference)
