@@ -1,4 +1,4 @@
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -7,6 +7,16 @@ from accounts.models import User
 from bookings.models import Booking, ItemKind
 from charter.models import CharterVersion, Rule, RuleCategory
 from stations.models import Closure, Officer, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
+
+
+def tomorrow_at(zone, hour: int) -> datetime:
+    """`hour` o'clock tomorrow in the station's time zone, whatever the hour now.
+
+    Not now-plus-something: near midnight that lands on another local day, and on the night
+    of a daylight saving change on a wall-clock time that does not exist or exists twice,
+    which the admin's date and time fields then refuse to read back.
+    """
+    return datetime.combine(timezone.localdate(timezone.now(), zone) + timedelta(days=1), time(hour), zone)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -68,7 +78,7 @@ class ClosureFactory(factory.django.DjangoModelFactory):
         model = Closure
 
     station = factory.SubFactory(StationFactory)
-    starts_at = factory.LazyFunction(timezone.now)
+    starts_at = factory.LazyAttribute(lambda o: tomorrow_at(o.station.zone, 10))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
     reason = "Exercice incendie"
 
@@ -87,7 +97,7 @@ class ShiftFactory(factory.django.DjangoModelFactory):
         model = Shift
 
     officer = factory.SubFactory(OfficerFactory)
-    starts_at = factory.LazyFunction(timezone.now)
+    starts_at = factory.LazyAttribute(lambda o: tomorrow_at(o.officer.station.zone, 9))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
 
 
@@ -96,7 +106,7 @@ class OfficerAbsenceFactory(factory.django.DjangoModelFactory):
         model = OfficerAbsence
 
     officer = factory.SubFactory(OfficerFactory)
-    starts_at = factory.LazyFunction(timezone.now)
+    starts_at = factory.LazyAttribute(lambda o: tomorrow_at(o.officer.station.zone, 9))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=8))
     reason = "Formation"
 
