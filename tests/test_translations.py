@@ -13,10 +13,11 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -33,6 +34,16 @@ PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|%[sd]")
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change: the emails'
+# bookings take the first free slot from the clock, and their dates are checked in the text.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 # --- a small .po reader ------------------------------------------------------------------------

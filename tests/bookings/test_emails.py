@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -8,6 +9,17 @@ from bookings.selectors import station_free_slots
 from bookings.services import booking_create
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# the slot booked is read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def test_text_emails_carry_apostrophes_unescaped_and_html_emails_escape_markup(

@@ -5,9 +5,10 @@ and its locking is not what production runs on.
 """
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -26,6 +27,17 @@ S = BookingStatus
 THREADS = 20
 
 pytestmark = pytest.mark.postgres
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# tomorrow's slots are read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def tomorrows_first_slot(station, kind=SpaceKind.ROOM):

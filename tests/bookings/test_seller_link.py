@@ -1,8 +1,9 @@
 """The seller's signed link: bookings.links, then the page it opens (bookings:seller-invite)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,17 @@ from tests import factories
 S = BookingStatus
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# holds, deadlines and link ages are read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from bookings import tasks
@@ -284,7 +285,7 @@ def test_with_the_broker_unreachable_the_booking_still_commits_and_the_sweep_sen
     from bookings.selectors import station_free_slots
     from bookings.services import booking_create
 
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = timezone.localdate(timezone.now(), paris_11.zone) + timedelta(days=1)
     slot = station_free_slots(station=paris_11, kind=SpaceKind.ROOM, first_day=tomorrow, last_day=tomorrow)[0]
     with (
         mock.patch.object(tasks.notify_booking_event, "delay", side_effect=OperationalError("refused")),

@@ -1,8 +1,9 @@
 """The buyer's booking wizard, step by step over HTTP."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,17 @@ from bookings.selectors import station_free_slots
 from stations.models import SpaceKind
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# the slots offered and the holds of the wizard are read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _first_free_slot(station, kind=SpaceKind.ROOM):

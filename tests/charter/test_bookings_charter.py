@@ -1,8 +1,9 @@
 """The charter around a booking: recorded verdicts, the seller's acceptance, staff overrides, new versions."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,17 @@ from stations.models import SpaceKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# the slots booked are read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _slots(station, kind=SpaceKind.ROOM):

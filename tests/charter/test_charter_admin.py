@@ -1,9 +1,10 @@
 """The charter in the admin: the "test a listing" box, the impact preview, publishing, and
 the charter check of bookings (column, filter, inline, override), all within the station scope."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,18 @@ from stations.models import Room
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# bookings are placed two days from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
 
 BOOKINGS = reverse("admin:bookings_booking_changelist")
 

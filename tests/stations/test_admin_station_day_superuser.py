@@ -1,8 +1,9 @@
 """The station's day pages for a superuser (pytest-django's admin_client): every station, picked by hand."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,17 @@ from stations.models import Room, Shift, Station
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+# Wednesday 10:00 in Paris, far from midnight and from a daylight saving change:
+# the schedule's day and the desk's bookings are read from the clock.
+NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _booking(station, **fields):
