@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_changelist import BoundedInputAdmin
+
 from .models import User
 
 
@@ -27,7 +29,7 @@ def _is_superuser(request) -> bool:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(BoundedInputAdmin, DjangoUserAdmin):
     form = EmailUserChangeForm
     add_form = EmailUserCreationForm
     fieldsets = (

@@ -19,6 +19,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_changelist import BoundedInputAdmin
+
 from .models import CharterVerdict, CharterVersion, Rule
 from .selectors import charter_check, charter_version_impact
 from .services import CharterError, charter_version_publish
@@ -83,7 +85,7 @@ class ListingForm(forms.Form):
 
 
 @admin.register(CharterVersion)
-class CharterVersionAdmin(admin.ModelAdmin):
+class CharterVersionAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ("__str__", "state", "published_at", "rule_count")
     fields = ("number", "published_at", "summary_fr", "summary_en", "text_fr", "text_en")
     readonly_fields = ("published_at",)

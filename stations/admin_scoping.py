@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_changelist import BoundedInputAdmin
+
 from .models import Station
 from .permissions import VIEW_ALL_STATIONS
 
@@ -141,7 +143,7 @@ class _ScopingMixin:
         return formfield
 
 
-class StationScopedAdmin(_ScopingMixin):
+class StationScopedAdmin(BoundedInputAdmin, _ScopingMixin):
     """Mixin for a ModelAdmin whose rows belong to a station: `class XAdmin(StationScopedAdmin, admin.ModelAdmin)`."""
 
     def _reaches(self, request, obj) -> bool:

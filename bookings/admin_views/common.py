@@ -1,10 +1,7 @@
 """What the station's admin pages share: which station a page is about, and its context."""
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from stations.admin_scoping import scope_queryset, sees_all_stations, user_station_id
@@ -39,14 +36,6 @@ def station_of_request(request, value: str | None) -> Station | None:
 
 def visible_stations(request):
     return scope_queryset(Station.objects.order_by("name"), request.user)
-
-
-def parse_day(value: str | None) -> date | None:
-    """A date from the query string, or None for anything that is not one ("2026-02-31" included)."""
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 def admin_context(model_admin, request, title: str, **extra) -> dict:

@@ -9,16 +9,18 @@ kind of space, which says which empty cells the public can still book.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.contrib import messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from config.input_dates import day_out_of_range_message, parse_day
 from stations.models import Closure, OpeningHours, SpaceKind
 
 from ..schedule import station_day_schedule
 from ..selectors import _local_wall_time_to_utc, station_free_slots
-from .common import admin_context, parse_day, require_perm, station_of_request, visible_stations
+from .common import admin_context, require_perm, station_of_request, visible_stations
 
 
 @dataclass
@@ -99,7 +101,11 @@ def schedule_view(model_admin, request):
         )
     now = timezone.now()
     today = timezone.localtime(now, station.zone).date()
-    day = parse_day(request.GET.get("day")) or today
+    day = parse_day(request.GET.get("day"))
+    if day is None:
+        if request.GET.get("day"):
+            model_admin.message_user(request, day_out_of_range_message(), messages.WARNING)
+        day = today
     context = day_timeline(station=station, day=day, now=now)
     title = gettext("Daily schedule of %(station)s, %(day)s") % {
         "station": station.name,

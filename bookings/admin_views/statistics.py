@@ -15,27 +15,31 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from charter.models import RuleCategory
+from config.input_dates import BoundedDateField, day_out_of_range_message, parse_day
 from stations.models import Station
 
 from ..exports import csv_writer
 from ..models import BookingStatus, NoShowParty
 from ..statistics import statistics_rows, statistics_summary
-from .common import admin_context, parse_day, require_perm, station_of_request, visible_stations
+from .common import admin_context, require_perm, station_of_request, visible_stations
 
 DEFAULT_DAYS = 28
 MAX_DAYS = 366
 
 
 class PeriodForm(forms.Form):
-    first_day = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = BoundedDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _period(request, today):
-    first = parse_day(request.GET.get("first_day"))
-    last = parse_day(request.GET.get("last_day"))
+    asked = request.GET.get("first_day"), request.GET.get("last_day")
+    first, last = parse_day(asked[0]), parse_day(asked[1])
     error = None
-    if first is None or last is None:
+    if (asked[0] and first is None) or (asked[1] and last is None):
+        error = day_out_of_range_message()
+        first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
+    elif first is None or last is None:
         first, last = today - timedelta(days=DEFAULT_DAYS - 1), today
     elif last < first or (last - first).days >= MAX_DAYS:
         error = gettext("Pick a period of one day to one year, the first day before the last.")

@@ -12,12 +12,12 @@ from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
+from config.input_dates import parse_day
 from stations.models import SpaceKind, Station
 
 from ..abuse import buyer_ban_error
@@ -65,14 +65,6 @@ def _missing_step(draft: dict, step: str) -> str | None:
         if earlier not in draft:
             return earlier
     return None
-
-
-def _parse_day(value):
-    """The day a query string names, or None for anything that is not a real date ("2026-02-31")."""
-    try:
-        return parse_date(value or "")
-    except ValueError:
-        return None
 
 
 def _station(slug) -> Station:
@@ -194,7 +186,7 @@ def slot_step(request, slug):
         buyer=request.user,  # a slot this buyer just cancelled is theirs to take back (no hold-back)
     )
     slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
-    chosen_day = _parse_day(request.GET.get("day") or request.POST.get("day"))
+    chosen_day = parse_day(request.GET.get("day") or request.POST.get("day"))
     if chosen_day not in slots_by_day:
         chosen_day = next(iter(slots_by_day), None)
     day_slots = slots_by_day.get(chosen_day, [])

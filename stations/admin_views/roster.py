@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.input_dates import BoundedDateField
+
 from ..admin_scoping import StationScopedInline, local_midnight
 from ..models import Officer, OfficerAbsence, Shift, Weekday
 from ..services import shifts_create_week
@@ -134,7 +136,7 @@ class WeekTemplateForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("At or before the start: the shift ends on the next day."),
     )
-    first_day = forms.DateField(
+    first_day = BoundedDateField(
         label=_("First day of the week"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Shifts are made for the seven days from this one, in the station's time zone."),

@@ -1,0 +1,51 @@
+"""Days typed or put in a query string by anyone: real dates, far enough from the ends of the calendar.
+
+Python's dates end at 0001-01-01 and 9999-12-31, so a page asked for
+`?day=9999-12-31` crashed when it linked to the next day, and the admin's date
+hierarchy crashed on a year it could not turn into a date (OverflowError, a 500).
+Every view and form that reads a day from user input goes through here, and
+accepts only days between MIN_DAY and MAX_DAY: centuries of room on each side for
+day, week, month and time zone arithmetic.
+"""
+
+from datetime import date
+
+from django import forms
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+MIN_DAY = date(1900, 1, 1)
+MAX_DAY = date(2999, 12, 31)
+
+
+def parse_day(value: str | None) -> date | None:
+    """The day an ISO string names, or None for anything else: "2026-02-30", "9999-12-31", "", a NUL."""
+    try:
+        day = parse_date(value or "")
+    except (ValueError, OverflowError):
+        return None
+    if day is None or not MIN_DAY <= day <= MAX_DAY:
+        return None
+    return day
+
+
+def day_out_of_range_message() -> str:
+    """What a page says when the day it was asked for is not one it can show."""
+    return gettext("This day cannot be shown: pick a real date between %(first)s and %(last)s.") % {
+        "first": date_format(MIN_DAY),
+        "last": date_format(MAX_DAY),
+    }
+
+
+class BoundedDateField(forms.DateField):
+    """A form's date field that refuses days outside MIN_DAY..MAX_DAY with a clear message."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not MIN_DAY <= value <= MAX_DAY:
+            raise forms.ValidationError(
+                gettext("Pick a date between the years %(first)s and %(last)s.")
+                % {"first": MIN_DAY.year, "last": MAX_DAY.year},
+                code="out_of_range",
+            )
