@@ -7,15 +7,17 @@ OverflowError, year 9999 overflowed on "next year", and a year-1 bound overflowe
 when converted to UTC at query time. A lookup value such as
 `?starts_at__gte=0001-01-01` fails the same way, when the count runs. And a search
 of thousands of words is one query with thousands of ORs, which PostgreSQL spends
-minutes planning. Every ModelAdmin of the project takes BoundedInputAdmin first in
-its bases (stations.admin_scoping.StationScopedAdmin does, for the station's models).
+minutes planning. Dates typed in admin forms are bounded too (config.input_dates).
+Every ModelAdmin and inline of the project takes BoundedInputAdmin first in its
+bases (stations.admin_scoping's StationScopedAdmin and StationScopedInline do).
 """
 
 from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList, ChangeListSearchForm
+from django.db import models
 
-from .input_dates import MAX_DAY, MIN_DAY
+from .input_dates import MAX_DAY, MIN_DAY, validate_day_in_range
 
 # Longer than any name, email or reference staff look for; short enough that the
 # query stays small (Django splits the search into words, one OR-group per word).
@@ -64,7 +66,15 @@ class BoundedChangeList(ChangeList):
 
 
 class BoundedInputAdmin:
-    """Mixin for a ModelAdmin: `class XAdmin(BoundedInputAdmin, admin.ModelAdmin)`."""
+    """Mixin for a ModelAdmin or an inline: `class XAdmin(BoundedInputAdmin, admin.ModelAdmin)`."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A closure or a shift on 0001-01-01 overflowed when turned into UTC for the
+        # queries that check it (a 500); one at 9999-12-31 when a day was added.
+        if isinstance(db_field, models.DateField) and formfield is not None:  # DateTimeField included
+            formfield.validators.append(validate_day_in_range)
+        return formfield
 
     def get_changelist(self, request, **kwargs):
         return BoundedChangeList

@@ -8,7 +8,7 @@ accepts only days between MIN_DAY and MAX_DAY: centuries of room on each side fo
 day, week, month and time zone arithmetic.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.utils.dateparse import parse_date
@@ -38,14 +38,18 @@ def day_out_of_range_message() -> str:
     }
 
 
+def validate_day_in_range(value: date | datetime | None) -> None:
+    """A form field validator: the date (or the date of the datetime) lies between MIN_DAY and MAX_DAY."""
+    day = value.date() if isinstance(value, datetime) else value
+    if day is not None and not MIN_DAY <= day <= MAX_DAY:
+        raise forms.ValidationError(
+            gettext("Pick a date between the years %(first)s and %(last)s.")
+            % {"first": MIN_DAY.year, "last": MAX_DAY.year},
+            code="out_of_range",
+        )
+
+
 class BoundedDateField(forms.DateField):
     """A form's date field that refuses days outside MIN_DAY..MAX_DAY with a clear message."""
 
-    def validate(self, value):
-        super().validate(value)
-        if value and not MIN_DAY <= value <= MAX_DAY:
-            raise forms.ValidationError(
-                gettext("Pick a date between the years %(first)s and %(last)s.")
-                % {"first": MIN_DAY.year, "last": MAX_DAY.year},
-                code="out_of_range",
-            )
+    default_validators = [validate_day_in_range]

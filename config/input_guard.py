@@ -29,17 +29,14 @@ MAX_URL_BYTES = 4096
 # (a query or form value may carry a tab or a line break, from a textarea).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_IN_PATH = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+ESCAPE_LEFT = re.compile("%[0-9A-Fa-f]{2}")
 
 
 def _unstorable_path(request) -> bool:
-    # WSGI hands over the path as bytes read as Latin-1; Django re-quotes bytes that
-    # are not UTF-8 ("%ED%A0%80"), which hides them from the pattern below.
-    raw = request.META.get("PATH_INFO", "")
-    try:
-        raw.encode("iso-8859-1").decode("utf-8")
-    except UnicodeError:
-        return True
-    return bool(UNSTORABLE_IN_PATH.search(request.path))
+    # Django decodes the path and escapes again the bytes that are not UTF-8 (a lone
+    # surrogate's b"\xed\xa0\x80" becomes "%ED%A0%80"). No URL of the site has an
+    # escape left once decoded, so one there was either not text or escaped twice.
+    return bool(UNSTORABLE_IN_PATH.search(request.path) or ESCAPE_LEFT.search(request.path))
 
 
 def _unstorable_fields(querydict) -> bool:

@@ -218,7 +218,7 @@ class StationScopedAdmin(BoundedInputAdmin, _ScopingMixin):
         return self._in_station_zone(request, super().history_view, object_id, extra_context)
 
 
-class StationScopedInline(_ScopingMixin):
+class StationScopedInline(BoundedInputAdmin, _ScopingMixin):
     """Mixin for inlines. Their permission methods receive the parent object, checked against its own station."""
 
     def _parent_reaches(self, request, obj) -> bool:

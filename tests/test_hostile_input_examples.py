@@ -108,3 +108,82 @@ def test_a_url_far_too_long_is_refused_before_any_view_runs(staff_client):
     response = staff_client.get("/admin/bookings/booking/", {"q": "a " * 20_000})
 
     assert response.status_code == 414
+
+
+@pytest.mark.parametrize("path", ["/bookings/%ED%A0%80/", "/stations/paris-11%FF/", "/stations/%0A/", "/charter/%7F/"])
+def test_a_path_that_is_not_text_is_a_bad_request(buyer_client, path):
+    assert buyer_client.get(path).status_code == 400
+
+
+def test_an_admin_search_longer_than_the_cap_lists_without_it_and_says_why(staff_client):
+    response = staff_client.get("/admin/bookings/booking/", {"q": "x" * 201})
+
+    assert response.status_code == 200
+    assert b"at most 200 characters" in response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/admin/stations/closure/add/", {"reason": "Exercice"}),
+        ("/admin/stations/shift/add/", {}),
+        ("/admin/stations/officerabsence/add/", {"reason": "Congé"}),
+    ],
+)
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_an_admin_form_refuses_a_date_out_of_range_with_a_message(staff_client, paris_11, path, fields, day):
+    from stations.models import Closure, OfficerAbsence, Shift
+    from tests import factories
+
+    officer = factories.OfficerFactory(station=paris_11)
+    data = {
+        "station": paris_11.pk,
+        "officer": officer.pk,
+        "starts_at_0": day,
+        "starts_at_1": "00:00",
+        "ends_at_0": day,
+        "ends_at_1": "20:00",
+        **fields,
+    }
+
+    response = staff_client.post(path, data)
+
+    assert response.status_code == 200
+    assert b"Pick a date between the years 1900 and 2999." in response.content
+    assert not Closure.objects.exists() and not Shift.objects.exists() and not OfficerAbsence.objects.exists()
+
+
+def test_a_week_of_shifts_refuses_a_first_day_out_of_range(staff_client, paris_11):
+    from stations.models import Shift
+    from tests import factories
+
+    officer = factories.OfficerFactory(station=paris_11)
+    data = {
+        "officers": officer.pk,
+        "weekdays": ["0", "6"],
+        "starts": "08:00",
+        "ends": "16:00",
+        "first_day": "9999-12-31",
+    }
+
+    response = staff_client.post(f"/admin/stations/station/{paris_11.pk}/roster/week/", data)
+
+    assert response.status_code == 200
+    assert b"Pick a date between the years 1900 and 2999." in response.content
+    assert not Shift.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/bookings/SX-ZZZZZ/",
+        "/bookings/SX-ZZZZZ/cancel/",
+        "/bookings/" + "A" * 3000 + "/",
+        "/bookings/invite/not-a-token/",
+        "/bookings/seller-cancel/not-a-token/",
+        "/stations/no-such-station/",
+        "/bookings/new/no-such-station/item/",
+    ],
+)
+def test_a_reference_or_link_that_names_nothing_is_not_found(buyer_client, path):
+    assert buyer_client.get(path).status_code == 404
