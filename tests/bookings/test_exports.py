@@ -19,7 +19,14 @@ from tests import factories
 
 NOW = datetime(2026, 6, 12, 16, 0, tzinfo=UTC)
 MONDAY = date(2026, 6, 8)
-HOSTILE_BADGES = ['=HYPERLINK("http://x","y")', "+33 6 12", "-2+3", "@SUM(A1:A9)"]
+# (badge, first name): the CSV names an officer "badge first last", stripped.
+HOSTILE_OFFICERS = [
+    ('=HYPERLINK("http://x","y")', ""),
+    ("+33 6 12", ""),
+    ("-2+3", ""),
+    ("@SUM(A1:A9)", ""),
+    ("", "@Marie"),  # no badge: the name starts the cell
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +42,9 @@ def _rows(response):
 @pytest.mark.django_db
 def test_officer_labels_that_start_a_formula_come_out_as_text_in_the_statistics_csv(admin_client, paris_11):
     room = Room.objects.get(station=paris_11)
-    for hour, badge in enumerate(HOSTILE_BADGES, start=10):
+    for hour, (badge, first_name) in enumerate(HOSTILE_OFFICERS, start=10):
         officer = factories.OfficerFactory(
-            station=paris_11, badge_number=badge, user__first_name="", user__last_name=""
+            station=paris_11, badge_number=badge, user__first_name=first_name, user__last_name="Curie"
         )
         starts_at = datetime.combine(MONDAY, time(hour), paris_11.zone)
         factories.BookingFactory(
@@ -55,8 +62,14 @@ def test_officer_labels_that_start_a_formula_come_out_as_text_in_the_statistics_
     )
 
     officers = {row["category"]: row["value"] for row in _rows(response) if row["metric"] == "officer_booking_minutes"}
-    assert officers == {"'" + badge: "30" for badge in HOSTILE_BADGES}
-    assert {row["value"] for row in _rows(response) if row["metric"] == "bookings"} == {"4"}
+    assert officers == {
+        """'=HYPERLINK("http://x","y") Curie""": "30",
+        "'+33 6 12 Curie": "30",
+        "'-2+3 Curie": "30",
+        "'@SUM(A1:A9) Curie": "30",
+        "'@Marie Curie": "30",
+    }
+    assert {row["value"] for row in _rows(response) if row["metric"] == "bookings"} == {"5"}
 
 
 def test_text_cells_that_a_spreadsheet_would_run_get_a_leading_quote_and_numbers_stay_numbers():
