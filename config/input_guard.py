@@ -7,11 +7,10 @@ autocomplete term). Lone surrogates cannot be encoded to UTF-8 for the database
 either. Checking each view's inputs would miss the next view; this middleware
 checks every request once. Django's own limits stay in force for bodies
 (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS and _FILES); the URL has
-none, so MAX_URL_BYTES bounds it like a reverse proxy would (gunicorn refuses a
-request line over 4094 bytes): an admin search of thousands of words kept
-PostgreSQL planning one query for minutes.
+none, so MAX_URL_BYTES bounds it (the admin caps its own searches: a search of
+thousands of words kept PostgreSQL planning one query for minutes).
 
-It sits right after SecurityMiddleware, before the session is read: a cookie that
+It sits right after the header middlewares (SecurityMiddleware, CSP), before the session is read: a cookie that
 holds such characters is dropped rather than refused, so that a cookie planted on
 the browser (by a sibling subdomain, say) cannot lock its owner out of the site.
 """
@@ -21,9 +20,10 @@ import re
 from django.shortcuts import render
 from django.utils import translation
 
-# Wider than any URL the site makes (the longest are signed seller links and admin
-# changelist filters, well under 1,000 bytes), about what gunicorn lets through.
-MAX_URL_BYTES = 4096
+# Wider than any URL the site makes. The longest is the charter's live check, which
+# sends the item's title and description (200 + 2,000 characters, up to 9 bytes
+# each once a CJK character is escaped); signed links and admin filters stay under 1 KB.
+MAX_URL_BYTES = 20 * 1024
 
 # NUL and lone surrogates anywhere; other control characters only in the path
 # (a query or form value may carry a tab or a line break, from a textarea).

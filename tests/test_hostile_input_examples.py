@@ -187,3 +187,10 @@ def test_a_week_of_shifts_refuses_a_first_day_out_of_range(staff_client, paris_1
 )
 def test_a_reference_or_link_that_names_nothing_is_not_found(buyer_client, path):
     assert buyer_client.get(path).status_code == 404
+
+
+def test_the_charter_live_check_still_takes_the_longest_description(client, charter):
+    # 2,000 CJK characters are 18,000 bytes once escaped: the URL bound must leave room for them.
+    response = client.get("/charter/check/", {"title": "漢" * 200, "description": "漢" * 2000})
+
+    assert response.status_code == 200
