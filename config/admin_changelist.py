@@ -7,7 +7,7 @@ OverflowError, year 9999 overflowed on "next year", and a year-1 bound overflowe
 when converted to UTC at query time. A lookup value such as
 `?starts_at__gte=0001-01-01` fails the same way, when the count runs. And a search
 of thousands of words is one query with thousands of ORs, which PostgreSQL spends
-minutes planning. Dates typed in admin forms are bounded too (config.input_dates).
+minutes planning. Dates typed in admin forms are bounded too (config.user_input).
 Every ModelAdmin and inline of the project takes BoundedInputAdmin first in its
 bases (stations.admin_scoping's StationScopedAdmin and StationScopedInline do).
 """
@@ -17,7 +17,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList, ChangeListSearchForm
 from django.db import models
 
-from .input_dates import MAX_DAY, MIN_DAY, validate_day_in_range
+from .user_input import MAX_DAY, MIN_DAY, validate_day_in_range
 
 # Longer than any name, email or reference staff look for; short enough that the
 # query stays small (Django splits the search into words, one OR-group per word).

@@ -70,6 +70,8 @@ HOSTILE_TEXT = [
     "2027-03-28 02:30",
     "2026-10-25T02:30",  # and lives 02:00 to 03:00 twice on this one
     "0",
+    "²",  # str.isdigit() says yes, int() says no
+    "٣",  # an Arabic-Indic three: int() says 3
     "1e308",
     "NaN",
     "../../etc/passwd",
@@ -285,6 +287,7 @@ DATES_QUERY = [
 ]
 # Apart too: the first bad lookup sends a changelist to ?e=1 before the others are tried.
 NUMBERS_QUERY = [
+    ("station", "²"),
     ("id__exact", "99999999999999999999"),
     ("station__id__exact", "-99999999999999999999"),
     ("p", "99999999999999999999"),

@@ -194,3 +194,9 @@ def test_the_charter_live_check_still_takes_the_longest_description(client, char
     response = client.get("/charter/check/", {"title": "漢" * 200, "description": "漢" * 2000})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", ["schedule", "statistics"])
+@pytest.mark.parametrize("station", ["²", "٣", "99999999999999999999", "-1"])
+def test_a_superuser_asking_for_a_station_that_is_no_id_gets_not_found(admin_client, paris_11, page, station):
+    assert admin_client.get(f"/admin/bookings/booking/{page}/", {"station": station}).status_code == 404

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from config.user_input import parse_id
 from stations.admin_scoping import scope_queryset, sees_all_stations, user_station_id
 from stations.models import Station
 
@@ -20,9 +21,10 @@ def station_of_request(request, value: str | None) -> Station | None:
     if sees_all_stations(user):
         if not value:
             return None
-        if not str(value).isdigit():
+        station_id = parse_id(value)
+        if station_id is None:
             raise Http404(_("No such station."))
-        station = Station.objects.filter(pk=value).first()
+        station = Station.objects.filter(pk=station_id).first()
         if station is None:
             raise Http404(_("No such station."))
         return station

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from config.input_dates import day_out_of_range_message, parse_day
+from config.user_input import day_out_of_range_message, parse_day
 from stations.models import Closure, OpeningHours, SpaceKind
 
 from ..schedule import station_day_schedule

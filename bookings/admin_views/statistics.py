@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from charter.models import RuleCategory
-from config.input_dates import BoundedDateField, day_out_of_range_message, parse_day
+from config.user_input import BoundedDateField, day_out_of_range_message, parse_day
 from stations.models import Station
 
 from ..exports import csv_writer

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
-from config.input_dates import parse_day
+from config.user_input import parse_day
 from stations.models import SpaceKind, Station
 
 from ..abuse import buyer_ban_error

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from config.input_dates import BoundedDateField
+from config.user_input import BoundedDateField
 
 from ..admin_scoping import StationScopedInline, local_midnight
 from ..models import Officer, OfficerAbsence, Shift, Weekday

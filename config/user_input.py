@@ -1,11 +1,14 @@
-"""Days typed or put in a query string by anyone: real dates, far enough from the ends of the calendar.
+"""Days and ids typed or put in a query string by anyone, read without a 500.
 
-Python's dates end at 0001-01-01 and 9999-12-31, so a page asked for
+Days: Python's dates end at 0001-01-01 and 9999-12-31, so a page asked for
 `?day=9999-12-31` crashed when it linked to the next day, and the admin's date
 hierarchy crashed on a year it could not turn into a date (OverflowError, a 500).
 Every view and form that reads a day from user input goes through here, and
 accepts only days between MIN_DAY and MAX_DAY: centuries of room on each side for
 day, week, month and time zone arithmetic.
+
+Ids: str.isdigit() is true for "²" and "٣", which int() or the database then
+refuse (`?station=²` was a 500); parse_id takes ASCII digits that fit a bigint.
 """
 
 from datetime import date, datetime
@@ -28,6 +31,18 @@ def parse_day(value: str | None) -> date | None:
     if day is None or not MIN_DAY <= day <= MAX_DAY:
         return None
     return day
+
+
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint, the primary keys' type (DEFAULT_AUTO_FIELD)
+
+
+def parse_id(value) -> int | None:
+    """The primary key a query string names, or None for anything else ("²", "-1", "1e3", 20 digits)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def day_out_of_range_message() -> str:
