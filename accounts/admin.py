@@ -1,8 +1,12 @@
 """Accounts in the admin: superusers only, since accounts hold buyers' personal data and every staff grant."""
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_changelist import BoundedInputAdmin
@@ -70,3 +74,18 @@ class UserAdmin(BoundedInputAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return _is_superuser(request)
+
+
+# Django's groups and allauth's email addresses keep their own admins, with the
+# project's guard against hostile query strings and action selections in front.
+class GroupAdmin(BoundedInputAdmin, DjangoGroupAdmin):
+    pass
+
+
+class EmailAddressAdmin(BoundedInputAdmin, AllauthEmailAddressAdmin):
+    pass
+
+
+for _model, _admin_class in ((Group, GroupAdmin), (EmailAddress, EmailAddressAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)

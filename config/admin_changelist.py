@@ -7,15 +7,20 @@ OverflowError, year 9999 overflowed on "next year", and a year-1 bound overflowe
 when converted to UTC at query time. A lookup value such as
 `?starts_at__gte=0001-01-01` fails the same way, when the count runs. And a search
 of thousands of words is one query with thousands of ORs, which PostgreSQL spends
-minutes planning. Dates typed in admin forms are bounded too (config.user_input).
+minutes planning. Dates typed in admin forms are bounded too (config.user_input),
+and an action's ticked rows must be primary keys the database can compare.
 Every ModelAdmin and inline of the project takes BoundedInputAdmin first in its
 bases (stations.admin_scoping's StationScopedAdmin and StationScopedInline do).
 """
 
 from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import SEARCH_VAR, ChangeList, ChangeListSearchForm
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.utils.translation import gettext
 
 from .user_input import MAX_DAY, MIN_DAY, validate_day_in_range
 
@@ -78,6 +83,30 @@ class BoundedInputAdmin:
 
     def get_changelist(self, request, **kwargs):
         return BoundedChangeList
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        # Django filters the rows by the ticked primary keys as posted: "abc", "²" or
+        # a 20-digit number there raised in the query (a 500 on every admin's actions).
+        if not self._selection_is_readable(request):
+            self.message_user(
+                request,
+                gettext("Items must be selected in order to perform actions on them. No items have been changed."),
+                messages.WARNING,
+            )
+            return None  # the changelist redirects back to itself
+        return super().response_action(request, queryset, *args, **kwargs)
+
+    def _selection_is_readable(self, request) -> bool:
+        pk = self.model._meta.pk
+        low, high = connection.ops.integer_field_ranges.get(pk.get_internal_type(), (None, None))
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                value = pk.to_python(value)
+            except ValidationError:
+                return False
+            if isinstance(value, int) and ((low is not None and value < low) or (high is not None and value > high)):
+                return False
+        return True
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete's term reaches here without the changelist's form.

@@ -293,6 +293,8 @@ NUMBERS_QUERY = [
     ("p", "99999999999999999999"),
     ("o", "-99999999999999999999"),
 ]
+# Every admin has Django's delete action; the ticked "row" is no primary key.
+ACTION_FORM = [("action", "delete_selected"), ("index", "0"), ("_selected_action", "²")]
 # Octal escapes in a quoted cookie value are read back as NUL bytes.
 NUL_SESSION = 'sessionid="\\000\\000\\000\\000\\000\\000\\000\\000"'
 NUL_FORM = [(key, "\x00") for key in FORM_KEYS[:12]]
@@ -324,6 +326,7 @@ def _sweep(route, world):
             yield {"role": role, "method": "GET", "values": spoiled, "query": [], "form": []}
     for role in ("staff", "superuser"):
         yield {"role": role, "method": "GET", "values": real, "query": NUL_AUTOCOMPLETE, "form": []}
+        yield {"role": role, "method": "POST", "values": real, "query": [], "form": ACTION_FORM}
     yield {"role": "buyer", "method": "POST", "values": real, "query": [], "form": NUL_FORM, "csrf_checks": True}
     yield {"role": "anonymous", "method": "GET", "values": real, "query": [], "form": [], "cookie": NUL_SESSION}
 

@@ -200,3 +200,17 @@ def test_the_charter_live_check_still_takes_the_longest_description(client, char
 @pytest.mark.parametrize("station", ["²", "٣", "99999999999999999999", "-1"])
 def test_a_superuser_asking_for_a_station_that_is_no_id_gets_not_found(admin_client, paris_11, page, station):
     assert admin_client.get(f"/admin/bookings/booking/{page}/", {"station": station}).status_code == 404
+
+
+@pytest.mark.parametrize("changelist", ["/admin/auth/group/", "/admin/account/emailaddress/", "/admin/stations/shift/"])
+@pytest.mark.parametrize("selected", ["abc", "²", "99999999999999999999", "-99999999999999999999"])
+def test_an_admin_action_on_rows_that_are_no_ids_changes_nothing_and_says_so(admin_client, buyer, changelist, selected):
+    from allauth.account.models import EmailAddress
+
+    response = admin_client.post(
+        changelist, {"action": "delete_selected", "index": "0", "_selected_action": selected}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert b"Items must be selected in order to perform actions on them" in response.content
+    assert EmailAddress.objects.filter(user=buyer).exists()
