@@ -57,7 +57,7 @@ class RuleForm(forms.ModelForm):
         return self._clean_lines("exceptions")
 
 
-class RuleInline(admin.StackedInline):
+class RuleInline(BoundedInputAdmin, admin.StackedInline):
     model = Rule
     form = RuleForm
     extra = 0

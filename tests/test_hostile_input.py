@@ -276,10 +276,10 @@ def _send(client, method, url, body):
 # Apart: an unknown lookup key (the autocomplete's app_label) sends a changelist to ?e=1 before it filters.
 NUL_QUERY = [("q", "\x00"), ("status__exact", "\x00"), ("day", "\x00"), ("reference", "\x00")]
 NUL_AUTOCOMPLETE = [*AUTOCOMPLETE, ("term", "\x00")]
+# Each admin date hierarchy's year (a huge one, the last and the first of the calendar), whatever its field.
+HIERARCHIES = sorted({model_admin.date_hierarchy for model_admin in admin.site._registry.values()} - {None})
 DATES_QUERY = [
-    ("starts_at__year", "99999999999999999999"),
-    ("at__year", "9999"),
-    ("lifted_at__year", "1"),
+    *((f"{field}__year", ("99999999999999999999", "9999", "1")[n % 3]) for n, field in enumerate(HIERARCHIES)),
     ("starts_at__gte", "0001-01-01"),
     ("day", "9999-12-31"),
     ("first_day", "0001-01-01"),

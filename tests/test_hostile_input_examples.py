@@ -214,3 +214,18 @@ def test_an_admin_action_on_rows_that_are_no_ids_changes_nothing_and_says_so(adm
     assert response.status_code == 200
     assert b"Items must be selected in order to perform actions on them" in response.content
     assert EmailAddress.objects.filter(user=buyer).exists()
+
+
+def test_every_admin_and_inline_of_the_site_guards_its_input():
+    from django.contrib import admin
+
+    from config.admin_changelist import BoundedInputAdmin
+
+    unguarded = [
+        f"{model._meta.label}: {cls.__name__}"
+        for model, model_admin in admin.site._registry.items()
+        for cls in [type(model_admin), *model_admin.inlines]
+        if not issubclass(cls, BoundedInputAdmin)
+    ]
+
+    assert not unguarded, "take config.admin_changelist.BoundedInputAdmin first in their bases"
