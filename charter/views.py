@@ -2,7 +2,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from .models import CharterVerdict, Rule, RuleCategory
@@ -46,14 +46,18 @@ def verdict_message(verdict) -> str:
     return _("Nothing in the charter stops this item.")
 
 
-@ratelimit(key="ip", rate="120/m", method="GET", block=False)
-@require_GET
+@ratelimit(key="ip", rate="120/m", method=["GET", "POST"], block=False)
+@require_http_methods(["GET", "POST"])
 def check_listing(request):
     """The charter's verdict on a listing, for the item step's live check (JSON, no state change).
 
     The booking is checked again on the server when it is submitted: this only tells
-    the buyer early. No database query once the current version is cached.
+    the buyer early. No database query once the current version is cached. The item
+    page POSTs (with its CSRF token): a 2,000-character description in another script
+    percent-encodes to far more than the request line a proxy or gunicorn accepts
+    (4 KB by default). GET stays for short checks by hand.
     """
+    data = request.POST if request.method == "POST" else request.GET
     if getattr(request, "limited", False):
         return JsonResponse({"error": _("Too many checks in a minute; wait a little.")}, status=429)
     try:
@@ -62,8 +66,8 @@ def check_listing(request):
         return JsonResponse({"error": _("No charter is published yet.")}, status=503)
     verdict = charter_check(
         version=version,
-        title=request.GET.get("title", "")[:MAX_TITLE],
-        description=request.GET.get("description", "")[:MAX_DESCRIPTION],
+        title=data.get("title", "")[:MAX_TITLE],
+        description=data.get("description", "")[:MAX_DESCRIPTION],
     )
     payload = verdict.as_dict()
     payload |= {

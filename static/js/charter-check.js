@@ -12,6 +12,7 @@
   }
   var description = document.getElementById("id_item_description");
   var vehicle = document.querySelector('input[name="item_kind"][value="vehicle"]');
+  var csrfToken = title.form ? title.form.querySelector('input[name="csrfmiddlewaretoken"]') : null;
   var timer = null;
   var pending = null;
   var lastQuery = null;
@@ -66,8 +67,15 @@
       pending.abort();
     }
     pending = new AbortController();
-    fetch(box.dataset.checkUrl + "?" + query, {
-      headers: { Accept: "application/json" },
+    // POST, not GET: a long description in another script would not fit in a request line.
+    fetch(box.dataset.checkUrl, {
+      method: "POST",
+      body: query,
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": csrfToken ? csrfToken.value : "",
+      },
       credentials: "same-origin",
       signal: pending.signal,
     })

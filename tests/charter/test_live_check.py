@@ -1,6 +1,7 @@
 """The JSON check behind the item step's live check, and the public charter page."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from charter.seed import charter_seed_first_version
@@ -76,14 +77,30 @@ def test_publishing_a_version_reaches_the_check_at_once(client, seeded):
     assert (answer["verdict"], answer["reason"], answer["version"]) == ("forbidden", "No guitars.", 2)
 
 
-def test_the_check_only_reads(client, seeded):
-    assert client.post(CHECK, {"title": "Machette"}).status_code == 405
+def test_the_check_answers_only_get_and_post(client, seeded):
+    assert client.put(CHECK, {"title": "Machette"}).status_code == 405
+    assert client.delete(CHECK).status_code == 405
 
 
 def test_long_inputs_are_cut_to_the_forms_limits(client, seeded):
     answer = check(client, title="Vélo " * 100 + "machette", description="x" * 5000 + " machette").json()
 
     assert answer["verdict"] == "allowed"
+
+
+def test_the_item_page_posts_a_full_length_description_in_any_script(seeded):
+    # 2,000 characters of emoji percent-encode to ~24 KB: too long for a request line
+    # (gunicorn refuses over 4 KB), so the page POSTs with its CSRF token.
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("stations:home"))
+    token = client.cookies["csrftoken"].value
+    description = "🚲" * 1990 + " machette"
+
+    answer = client.post(CHECK, {"title": "Vélo", "description": description}, HTTP_X_CSRFTOKEN=token)
+
+    assert answer.status_code == 200
+    assert answer.json()["verdict"] == "forbidden"
+    assert client.post(CHECK, {"title": "Vélo", "description": description}).status_code == 403
 
 
 def test_the_check_is_rate_limited_per_address(client, seeded):
