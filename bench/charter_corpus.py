@@ -1,6 +1,6 @@
 """The seeded charter's figures on the labelled corpus, overall and per batch and language.
 
-    .venv/bin/python bench/charter_corpus.py [--misses]
+    .venv/bin/python bench/charter_corpus.py [--misses] [--file tests/charter/batches/tuning_2026_11.jsonl]
 
 Recall: forbidden listings given "forbidden" or "review". False blocks: allowed listings
 given "forbidden" ("review" books, flagged). Bays: vehicles sent to a bay; false bays:
@@ -9,6 +9,7 @@ objects sent to a bay. tests/charter/test_corpus.py asserts the thresholds.
 
 import argparse
 from collections import defaultdict
+from pathlib import Path
 
 from _charter_setup import corpus, seeded_rules
 
@@ -58,9 +59,10 @@ def show(name, result, misses):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every listing the charter gets wrong")
+    parser.add_argument("--file", type=Path, help="a JSON Lines batch instead of the corpus")
     args = parser.parse_args()
     rules = seeded_rules()
-    rows = corpus()
+    rows = corpus(args.file) if args.file else corpus()
     show("all", figures(rows, rules), args.misses)
     groups = defaultdict(list)
     for row in rows:

@@ -87,7 +87,7 @@ class ListingForm(forms.Form):
 @admin.register(CharterVersion)
 class CharterVersionAdmin(BoundedInputAdmin, admin.ModelAdmin):
     list_display = ("__str__", "state", "published_at", "rule_count")
-    fields = ("number", "published_at", "summary_fr", "summary_en", "text_fr", "text_en")
+    fields = ("number", "published_at", "summary_fr", "summary_en", "text_fr", "text_en", "general_exceptions")
     readonly_fields = ("published_at",)
     inlines = [RuleInline]
     actions = ["copy_as_draft"]
@@ -257,6 +257,7 @@ class CharterVersionAdmin(BoundedInputAdmin, admin.ModelAdmin):
                     summary_en=version.summary_en,
                     text_fr=version.text_fr,
                     text_en=version.text_en,
+                    general_exceptions=version.general_exceptions,
                     published_at=None,
                 )
                 # One by one, in the source's order: the validator reads rules by id.

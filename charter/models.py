@@ -20,6 +20,18 @@ class CharterVersion(models.Model):
     text_fr = models.TextField(_("full text (French)"))
     text_en = models.TextField(_("full text (English)"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Shared by every rule of the version (charter.validator.Qualifiers): a part, accessory,
+    # toy or colour of a forbidden thing is recognised once for all categories.
+    general_exceptions = models.TextField(
+        _("general exceptions"),
+        blank=True,
+        help_text=_(
+            "One per line: words for a part, accessory, consumable, toy, miniature, colour, media title or "
+            "empty container. Written right before or after a term of any rule (“filtre de lave-linge”, "
+            "“washer filter”, “jouet pistolet”), they make that term harmless. Start a line with “before:” or "
+            "“after:” to allow one side only."
+        ),
+    )
 
     objects = CharterVersionQuerySet.as_manager()
 

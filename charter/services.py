@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BookingCharterReview, CharterOverride, CharterVerdict, CharterVersion, Rule
 from .selectors import _compiled_rules, charter_forget_current
-from .validator import Verdict, invalid_phrases
+from .validator import Verdict, invalid_phrases, invalid_qualifiers
 
 
 class CharterError(Exception):
@@ -46,6 +46,8 @@ def charter_version_publish(*, version: CharterVersion, now: datetime | None = N
         for rule in rules:
             if not rule.terms.strip() or invalid_phrases(rule.terms) or invalid_phrases(rule.exceptions):
                 raise NotPublishable(_("Rule “%(rule)s” has a line without any letter or digit.") % {"rule": rule})
+        if invalid_qualifiers(locked.general_exceptions):
+            raise NotPublishable(_("The general exceptions have a line without any letter or digit."))
         latest = CharterVersion.objects.published().aggregate(latest=Max("number"))["latest"]
         if latest is not None and locked.number <= latest:
             raise NotPublishable(

@@ -74,6 +74,10 @@ _BEYOND_LATIN = re.compile(
 )
 # Combining marks (the accents NFKD splits off), as one character class.
 _MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]+")
+# A lone `#` in a term stands for a model code: one word holding a digit ("glock #": "Glock 17",
+# "glock g19", "Glock19"; "sig #": "SIG P226"). Knowledge files name makers this way.
+MODEL_CODE = "#"
+_MODEL_CODE_PATTERN = "(?:[a-z]*[0-9][a-z0-9]*)"
 _VOWELS = frozenset("aeiouy")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -147,20 +151,31 @@ def _plurals(word: str) -> set[str]:
 
 
 def _alternation(forms) -> str:
+    if forms is None:
+        return _MODEL_CODE_PATTERN
     # Longest first: the regex engine takes the first alternative that fits.
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
 
 
-def _phrase_parts(phrase: str) -> list[tuple[set[str], bool]]:
-    """Each word of a phrase that must be written: its forms, and whether a linking word may precede it."""
-    words = normalise(phrase).split()
-    parts: list[tuple[set[str], bool]] = []
+def _phrase_words(phrase: str) -> list[str]:
+    """A phrase's normalised words, MODEL_CODE standing where the phrase has a lone `#`."""
+    return [
+        word for token in phrase.split() for word in ([MODEL_CODE] if token == MODEL_CODE else normalise(token).split())
+    ]
+
+
+def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, bool]]:
+    """Each word of a phrase that must be written: its forms (None for a model code), and whether a
+    linking word may precede it."""
+    words = _phrase_words(phrase)
+    parts: list[tuple[set[str] | None, bool]] = []
     linked = False
     for index, word in enumerate(words):
         if 0 < index < len(words) - 1 and word in SMALL_WORDS:
             linked = True
             continue
-        parts.append((word_forms(word, feminine=bool(parts)), linked))
+        forms = None if word == MODEL_CODE else word_forms(word, feminine=bool(parts))
+        parts.append((forms, linked))
         linked = False
     return parts
 
@@ -168,7 +183,8 @@ def _phrase_parts(phrase: str) -> list[tuple[set[str], bool]]:
 def phrase_pattern(phrase: str) -> str | None:
     """The regular expression (no frame) for a term or exception phrase; None for a phrase without words."""
     parts = _phrase_parts(phrase)
-    if not parts:
+    if not parts or parts[0][0] is None:
+        # A phrase must start with a word: occurrences are looked for where it can start.
         return None
     pattern = _alternation(parts[0][0])
     for forms, linked in parts[1:]:
@@ -185,16 +201,30 @@ def phrase_pattern(phrase: str) -> str | None:
 def first_words(phrase: str) -> set[str]:
     """Every word a phrase's occurrence can start with ("lave", "laves", "lavelinge", ...)."""
     parts = _phrase_parts(phrase)
-    if not parts:
+    if not parts or parts[0][0] is None:
         return set()
     starts = set(parts[0][0])
     joined = set(parts[0][0])
     for forms, linked in parts[1:]:
-        if linked:
+        if linked or forms is None:
             break
         joined = {head + tail for head in joined for tail in forms}
         starts |= joined
     return starts
+
+
+def model_prefixes(phrase: str) -> set[str]:
+    """Where a phrase's first words are followed by a model code ("glock #"), those words as one
+    joined word ("glock"): a listing's "glock19" starts with it, and is looked at too."""
+    parts = _phrase_parts(phrase)
+    joined = set(parts[0][0]) if parts and parts[0][0] is not None else set()
+    for forms, linked in parts[1:]:
+        if forms is None:
+            return joined if not linked else set()
+        if linked:
+            return set()
+        joined = {head + tail for head in joined for tail in forms}
+    return set()
 
 
 class PhraseSet:
@@ -211,19 +241,31 @@ class PhraseSet:
         alternatives = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
         self.pattern = re.compile(f"(?:{alternatives})(?= )") if patterns else None
         self.first_words = frozenset(word for phrase in phrases for word in first_words(phrase))
+        self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
 
     def __bool__(self):
         return self.pattern is not None
 
+    def _model_words(self, words: set[str]) -> set[str]:
+        """Listing words that join a maker and a model code ("glock19"): phrases may start there too."""
+        if not self.model_prefixes:
+            return set()
+        prefixes = self.model_prefixes
+        return {
+            word for word in words if not word.isalpha() and any(word[:cut] in prefixes for cut in range(2, len(word)))
+        }
+
     def found_in(self, words: set[str]) -> bool:
-        return self.pattern is not None and not self.first_words.isdisjoint(words)
+        if self.pattern is None:
+            return False
+        return not self.first_words.isdisjoint(words) or bool(self._model_words(words))
 
     def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
         """(start, end, matched text) of every occurrence, overlapping ones included, in order."""
         if self.pattern is None:
             return []
         found = []
-        for word in self.first_words.intersection(words):
+        for word in self.first_words.intersection(words) | self._model_words(words):
             needle = f" {word} "
             at = text.find(needle)
             while at != -1:
@@ -256,6 +298,8 @@ class CompiledRule:
     position: int = 0
     # Each exception as written, with its own pattern: to name the one that cancelled a term.
     exception_lines: tuple[tuple[str, re.Pattern], ...] = ()
+    # The version's general exceptions (parts, accessories, toys...), shared by all its rules.
+    qualifiers: "Qualifiers | None" = None
 
     def exception_named(self, matched: str) -> str:
         framed = f" {matched} "
@@ -279,6 +323,7 @@ def compile_rule(
     reason_en: str = "",
     verdict: str = FORBIDDEN,
     position: int = 0,
+    qualifiers: "Qualifiers | None" = None,
 ) -> CompiledRule:
     term_set = PhraseSet(_lines(terms))
     cancelling, context, named = [], [], []
@@ -302,7 +347,79 @@ def compile_rule(
         reason_en=reason_en,
         position=position,
         exception_lines=tuple(named),
+        qualifiers=qualifiers or None,
     )
+
+
+# Between a general exception written first and the term it qualifies: linking words
+# ("filtre de lave-linge", "étui pour le couteau") and at most one other word, a brand
+# most often ("filtre Bosch lave-linge"); "avec", "with", "et", "and" say a second thing.
+_QUALIFIER_BEFORE = re.compile(
+    " (?:(?:"
+    + "|".join(LINKING_WORDS)
+    + ") ){0,2}(?:(?!(?:avec|with|et|and|plus) )[a-z0-9]+ )?(?:(?:"
+    + "|".join(LINKING_WORDS)
+    + ") ){0,2}"
+)
+
+
+class Qualifiers:
+    """A version's general exceptions: what makes any term harmless when written right next to it.
+
+    A part, accessory, consumable, toy, miniature, colour, media title or empty container
+    of a forbidden thing is not the thing: "filtre de lave-linge", "washer filter",
+    "jouet pistolet", "gun metal", "knife block". One list applies to every rule, so a
+    new category gets it too. Unlike a rule's own exceptions it looks one way only, in
+    the two orders the languages use: the qualifier right before the term, with linking
+    words and perhaps a brand between ("porte de frigo", "filtre Bosch lave-linge"), or
+    right after it with nothing between ("washer filter", "trampoline net"); a phrase
+    that covers the term counts wherever it stands ("gun metal"). "Couteau avec étui" or
+    "knife with sheath" is a knife with its sheath, and stays a knife.
+    """
+
+    def __init__(self, lines):
+        # A line may say on which side it qualifies: "before: porte" (French "porte de frigo",
+        # not "frigo porte vitrée"), "after: door" ("fridge door"); otherwise either side.
+        self.sides: dict[str, tuple[bool, bool]] = {}
+        for line in lines:
+            side, _colon, phrase = line.partition(":")
+            side = side.strip().lower()
+            if _colon and side in ("before", "after"):
+                self.sides[phrase.strip()] = (side == "before", side == "after")
+            else:
+                self.sides[line] = (True, True)
+        self.phrases = PhraseSet(self.sides)
+        self.named = tuple(
+            (phrase, re.compile(f" {pattern} ")) for phrase in self.sides if (pattern := phrase_pattern(phrase))
+        )
+
+    def __bool__(self):
+        return bool(self.phrases)
+
+    def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
+        return self.phrases.occurrences(text, words)
+
+    def cancelling(self, text: str, found: list[tuple[int, int, str]], start: int, end: int) -> str:
+        """The qualifier (as written in the list) that makes the term at [start, end) harmless, or ""."""
+        for a, b, matched in found:
+            framed = f" {matched} "
+            phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
+            may_precede, may_follow = self.sides.get(phrase, (True, True))
+            covers = a <= start and end <= b
+            before = may_precede and b <= start and _QUALIFIER_BEFORE.fullmatch(text, b, start) is not None
+            after = may_follow and a - end == 1
+            if covers or before or after:
+                return phrase
+        return ""
+
+
+def compile_qualifiers(text: str) -> Qualifiers:
+    return Qualifiers(_lines(text))
+
+
+def invalid_qualifiers(text: str) -> list[str]:
+    """Lines of a version's general exceptions that could never match ("before:" alone, "#")."""
+    return [phrase for phrase in Qualifiers(_lines(text)).sides if phrase_pattern(phrase) is None]
 
 
 def invalid_phrases(text: str) -> list[str]:
@@ -406,16 +523,22 @@ class _Tokens:
         return sum(1 for word in between if word not in SMALL_WORDS and not _HAS_DIGIT.search(word))
 
 
-def _live_term(rule: CompiledRule, text: str, words: set, tokens_box: list, steps: list | None) -> str | None:
+def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> str | None:
     """The first occurrence of one of the rule's terms that no exception cancels, or None."""
     cancelling = rule.cancelling.occurrences(text, words)
     context = rule.context.occurrences(text, words)
+    qualifiers = rule.qualifiers
+    if qualifiers is not None and "qualifiers" not in memo:
+        # The same for every rule of the version: found once per listing.
+        memo["qualifiers"] = qualifiers.occurrences(text, words)
     for start, end, term in rule.terms.occurrences(text, words):
         cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
+        if not cancelled_by and qualifiers is not None and memo["qualifiers"]:
+            cancelled_by = qualifiers.cancelling(text, memo["qualifiers"], start, end)
         if not cancelled_by and context:
-            if not tokens_box:
-                tokens_box.append(_Tokens(text))
-            tokens = tokens_box[0]
+            if "tokens" not in memo:
+                memo["tokens"] = _Tokens(text)
+            tokens = memo["tokens"]
             term_span = tokens.span(start, end)
             for a, b, phrase in context:
                 phrase_span = tokens.span(a, b)
@@ -435,7 +558,7 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     """The verdict on a listing under the given compiled rules."""
     text = normalise(f"{title}\n{description}")
     words = set(text.split())
-    tokens_box: list = []
+    memo: dict = {}
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str] | None = None
     bay = False
@@ -448,7 +571,7 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
-        term = _live_term(rule, text, words, tokens_box, steps)
+        term = _live_term(rule, text, words, memo, steps)
         if term is None:
             continue
         bay = bay or rule.space_kind == BAY

@@ -1,9 +1,10 @@
 import pytest
 
+from charter.knowledge import knowledge_compile, knowledge_load
 from charter.models import CharterVerdict, CharterVersion, Rule, RuleCategory
-from charter.seed import RULES, charter_seed_first_version
+from charter.seed import charter_seed_first_version
 from charter.selectors import charter_check, charter_current
-from charter.validator import BAY, ROOM, check_item, compile_rule
+from charter.validator import BAY, ROOM, check_item
 
 
 @pytest.fixture
@@ -108,33 +109,24 @@ def test_seeded_charter_sends_vehicles_to_a_bay_and_flags_items_for_review(seede
     assert result.reason if result.category else True
 
 
-# The seed's own rules compiled in pure Python, ids being their positions: the
+# The knowledge files compiled in pure Python, ids being their positions: the
 # per-term checks below need no database (the compile path is charter.selectors').
-SEED_RULES = [
-    compile_rule(
-        rule_id=index,
-        category=rule["category"],
-        verdict=rule["verdict"],
-        terms="\n".join(rule["terms"]),
-        exceptions="\n".join(rule["exceptions"]),
-        reason_fr=rule["reason_fr"],
-        reason_en=rule["reason_en"],
-    )
-    for index, rule in enumerate(RULES)
-]
+KNOWLEDGE = knowledge_load()
+RULES = KNOWLEDGE.rules
+SEED_RULES = knowledge_compile(KNOWLEDGE)
 
 
 @pytest.mark.parametrize(
     ("index", "term"),
-    [(index, term) for index, rule in enumerate(RULES) for term in rule["terms"]],
+    [(index, term) for index, rule in enumerate(RULES) for term in rule.terms.splitlines()],
 )
 def test_every_seeded_term_is_caught_by_its_own_rule(index, term):
     rule = RULES[index]
 
     verdict = check_item(SEED_RULES, title=term)
 
-    assert (verdict.verdict, verdict.category) == (rule["verdict"], rule["category"])
-    if rule["category"] == RuleCategory.VEHICLE:
+    assert (verdict.verdict, verdict.category) == (rule.verdict, rule.category)
+    if rule.category == RuleCategory.VEHICLE:
         assert verdict.space_kind == BAY
     else:
         assert verdict.rule_id == index
@@ -142,7 +134,7 @@ def test_every_seeded_term_is_caught_by_its_own_rule(index, term):
 
 @pytest.mark.parametrize(
     ("index", "phrase"),
-    [(index, phrase) for index, rule in enumerate(RULES) for phrase in rule["exceptions"]],
+    [(index, phrase) for index, rule in enumerate(RULES) for phrase in rule.exceptions.splitlines()],
 )
 def test_no_seeded_exception_sets_off_its_own_rule(index, phrase):
     verdict = check_item(SEED_RULES, title=phrase, explain=True)
@@ -153,4 +145,5 @@ def test_no_seeded_exception_sets_off_its_own_rule(index, phrase):
 def test_seeded_rules_are_stored_in_the_order_they_are_checked(seeded_charter):
     stored = list(seeded_charter.rules.order_by("id").values_list("category", "verdict", "terms"))
 
-    assert stored == [(rule["category"], rule["verdict"], "\n".join(rule["terms"])) for rule in RULES]
+    assert stored == [(rule.category, rule.verdict, rule.terms) for rule in RULES]
+    assert seeded_charter.general_exceptions == KNOWLEDGE.general_exceptions

@@ -1,0 +1,156 @@
+"""The charter's knowledge as data: model codes in terms, general exceptions, the files and their versions."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from charter.knowledge import CATEGORIES, KnowledgeError, knowledge_load
+from charter.models import CharterVersion, RuleCategory
+from charter.seed import charter_draft_from_knowledge, charter_seed_first_version
+from charter.selectors import charter_check
+from charter.services import NotPublishable, charter_version_publish
+from charter.validator import check_item, compile_qualifiers, compile_rule, invalid_phrases, invalid_qualifiers
+
+# --- model codes -------------------------------------------------------------------------------
+
+MAKERS = compile_rule(rule_id=1, category="weapon", terms="glock #\nsig #\nbrowning #")
+
+
+@pytest.mark.parametrize(
+    "title", ["Glock 17 gen 5", "GLOCK G19 + 3 chargeurs", "glock19 neuf", "Sig P226 Legion", "Browning 725"]
+)
+def test_a_maker_with_a_model_code_is_caught(title):
+    assert check_item([MAKERS], title=title).forbidden
+
+
+@pytest.mark.parametrize("title", ["Glock", "Sig Sauer casquette", "Browning Citori", "Glockenspiel 25 lames"])
+def test_a_maker_without_a_model_code_is_not(title):
+    assert not check_item([MAKERS], title=title).forbidden
+
+
+def test_a_term_cannot_start_with_a_model_code():
+    assert invalid_phrases("# glock\nglock #") == ["# glock"]
+
+
+# --- general exceptions ------------------------------------------------------------------------
+
+QUALIFIERS = compile_qualifiers(
+    "filtre\nfilter\njouet\ngun metal\nafter: block\nbefore: porte\nafter: door\n# a comment is not a phrase"
+)
+RULES = [
+    compile_rule(rule_id=1, category="bulky", terms="lave-linge\nfrigo\nfridge", qualifiers=QUALIFIERS),
+    compile_rule(rule_id=2, category="weapon", terms="pistolet\ngun", qualifiers=QUALIFIERS),
+    compile_rule(rule_id=3, category="blade", terms="couteau\nknife", qualifiers=QUALIFIERS),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "cancelled_by"),
+    [
+        ("Filtre de lave-linge Bosch", "filtre"),
+        ("filtre Bosch lave-linge", "filtre"),
+        ("Pistolet jouet à billes", "jouet"),
+        ("Coque iPhone gun metal", "gun metal"),
+        ("Knife block, empty", "block"),
+        ("Porte de frigo Samsung", "porte"),
+        ("Fridge door shelf", "door"),
+    ],
+)
+def test_a_part_toy_or_colour_of_a_forbidden_thing_is_allowed_in_every_category(title, cancelled_by):
+    verdict = check_item(RULES, title=title, explain=True)
+
+    assert verdict.verdict == "allowed"
+    assert cancelled_by in {step.cancelled_by for step in verdict.steps}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lave-linge avec filtre neuf",  # the machine, with its filter
+        "Couteau de chasse avec étui",
+        "Frigo porte vitrée",  # "before:" only: French names the part first
+        "Door fridge Smeg",  # "after:" only
+        "Block knife set",
+    ],
+)
+def test_the_thing_sold_with_its_part_stays_forbidden(title):
+    assert check_item(RULES, title=title).forbidden
+
+
+def test_general_exceptions_lines_that_cannot_match_are_found():
+    assert invalid_qualifiers("filtre\nbefore:\nafter: door\n#") == ["", "#"]
+
+
+# --- the files and the versions made of them ---------------------------------------------------
+
+
+def test_the_knowledge_files_hold_every_category_and_the_models_choices_match():
+    knowledge = knowledge_load()
+
+    assert set(CATEGORIES) == set(RuleCategory.values)
+    assert {rule.category for rule in knowledge.rules} == set(CATEGORIES)
+    assert knowledge.general_exceptions
+    assert [rule.source for rule in knowledge.rules] == sorted(rule.source for rule in knowledge.rules)
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("rule_file", "message"),
+    [
+        (
+            'category = "sharp"\nverdict = "forbidden"\nterms = "x"\nreason_fr = "r"\nreason_en = "r"',
+            "unknown category",
+        ),
+        ('category = "blade"\nverdict = "banned"\nterms = "x"\nreason_fr = "r"\nreason_en = "r"', "unknown verdict"),
+        ('category = "vehicle"\nverdict = "forbidden"\nterms = "x"\nreason_fr = "r"\nreason_en = "r"', "vehicle rules"),
+        ('category = "blade"\nverdict = "forbidden"\nterms = ""\nreason_fr = "r"\nreason_en = "r"', "no terms"),
+        ('category = "blade"\nverdict = "forbidden"\nterms = "x"\nreason_fr = "r"', "French and in English"),
+        ('category = "blade"\nverdict = "forbidden"\nterms = "--"\nreason_fr = "r"\nreason_en = "r"', "never match"),
+        ('category = "blade"\nterms = [1]', "must be text"),
+        ("category = ", "10-rule.toml"),
+    ],
+)
+def test_a_bad_knowledge_file_is_named_with_what_is_wrong(tmp_path, rule_file, message):
+    _write(tmp_path, "charter.toml", 'summary_fr = "s"\nsummary_en = "s"\ntext_fr = "t"\ntext_en = "t"')
+    _write(tmp_path, "10-rule.toml", rule_file)
+
+    with pytest.raises(KnowledgeError, match=message) as error:
+        knowledge_load(tmp_path)
+
+    assert "10-rule.toml" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_version_one_is_made_of_the_files_and_later_knowledge_comes_as_a_draft():
+    first = charter_seed_first_version()
+    draft = charter_draft_from_knowledge()
+
+    assert (first.number, first.is_draft) == (1, False)
+    assert (draft.number, draft.is_draft) == (2, True)
+    assert draft.rules.count() == first.rules.count() == len(knowledge_load().rules)
+    assert draft.general_exceptions == first.general_exceptions
+    assert charter_check(version=draft, title="Filtre pour lave-linge Whirlpool").verdict == "allowed"
+
+
+@pytest.mark.django_db
+def test_seed_charter_draft_makes_a_draft_and_never_publishes_it():
+    call_command("seed_charter")
+    call_command("seed_charter", "--draft")
+
+    versions = CharterVersion.objects.order_by("number")
+    assert [(version.number, version.is_draft) for version in versions] == [(1, False), (2, True)]
+
+
+@pytest.mark.django_db
+def test_a_draft_with_an_unreadable_general_exception_cannot_be_published():
+    charter_seed_first_version()
+    draft = charter_draft_from_knowledge()
+    draft.general_exceptions += "\nbefore: ---"
+    draft.save()
+
+    with pytest.raises(NotPublishable):
+        charter_version_publish(version=draft)
