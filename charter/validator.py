@@ -351,13 +351,14 @@ def compile_rule(
     )
 
 
-# Between a general exception written first and the term it qualifies: linking words
-# ("filtre de lave-linge", "étui pour le couteau") and at most one other word, a brand
-# most often ("filtre Bosch lave-linge"); "avec", "with", "et", "and" say a second thing.
-_QUALIFIER_BEFORE = re.compile(
+# Between a general exception and the term it qualifies: linking words ("filtre de
+# lave-linge", "étui pour le couteau", "épée en bois") and at most one other word, a
+# brand or a use most often ("filtre Bosch lave-linge", "fridge water filter"); "avec",
+# "with", "et", "and", "plus" say that a second thing is sold.
+_QUALIFIER_GAP = re.compile(
     " (?:(?:"
     + "|".join(LINKING_WORDS)
-    + ") ){0,2}(?:(?!(?:avec|with|et|and|plus) )[a-z0-9]+ )?(?:(?:"
+    + ") ){0,2}(?:(?!(?:avec|with|et|and|plus|[0-9]+) )[a-z0-9]+ )?(?:(?:"
     + "|".join(LINKING_WORDS)
     + ") ){0,2}"
 )
@@ -375,6 +376,10 @@ class Qualifiers:
     right after it with nothing between ("washer filter", "trampoline net"); a phrase
     that covers the term counts wherever it stands ("gun metal"). "Couteau avec étui" or
     "knife with sheath" is a knife with its sheath, and stays a knife.
+
+    A title that holds one of them, or names a vehicle, says what is sold: a forbidden
+    term found only in its description ("Jeu de société Cluedo": "...poignard, corde et
+    revolver miniatures"; a camper van's "fridge") is sent to review (check_item).
     """
 
     def __init__(self, lines):
@@ -399,6 +404,9 @@ class Qualifiers:
     def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
         return self.phrases.occurrences(text, words)
 
+    def found_in(self, words: set[str]) -> bool:
+        return self.phrases.found_in(words)
+
     def cancelling(self, text: str, found: list[tuple[int, int, str]], start: int, end: int) -> str:
         """The qualifier (as written in the list) that makes the term at [start, end) harmless, or ""."""
         for a, b, matched in found:
@@ -406,8 +414,8 @@ class Qualifiers:
             phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
             may_precede, may_follow = self.sides.get(phrase, (True, True))
             covers = a <= start and end <= b
-            before = may_precede and b <= start and _QUALIFIER_BEFORE.fullmatch(text, b, start) is not None
-            after = may_follow and a - end == 1
+            before = may_precede and b <= start and _QUALIFIER_GAP.fullmatch(text, b, start) is not None
+            after = may_follow and end <= a and _QUALIFIER_GAP.fullmatch(text, end, a) is not None
             if covers or before or after:
                 return phrase
         return ""
@@ -523,8 +531,8 @@ class _Tokens:
         return sum(1 for word in between if word not in SMALL_WORDS and not _HAS_DIGIT.search(word))
 
 
-def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> str | None:
-    """The first occurrence of one of the rule's terms that no exception cancels, or None."""
+def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> tuple[str, int] | None:
+    """The first occurrence of one of the rule's terms that no exception cancels (with where it starts), or None."""
     cancelling = rule.cancelling.occurrences(text, words)
     context = rule.context.occurrences(text, words)
     qualifiers = rule.qualifiers
@@ -550,43 +558,77 @@ def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: lis
             name = rule.exception_named(cancelled_by) if cancelled_by else ""
             steps.append(Step(rule.rule_id, rule.category, rule.verdict, term, name))
         if not cancelled_by:
-            return term
+            return term, start
     return None
+
+
+# A forbidden term only in the description of a listing whose title says it is something
+# else (a part, accessory, toy, medium; a vehicle): an officer looks at it.
+DESCRIPTION_ONLY_REASON_FR = (
+    "La description mentionne un objet que la charte interdit : vous pouvez réserver, et un policier "
+    "vérifiera sur place ce qui est vendu."
+)
+DESCRIPTION_ONLY_REASON_EN = (
+    "The description mentions an item the charter forbids: you can book, and an officer will check on the "
+    "spot what is being sold."
+)
+
+
+def _title_names_another_thing(rules, title: str, memo: dict) -> bool:
+    """Whether the title holds a general exception (a part, toy, medium...) or a vehicle."""
+    if "title_kind" not in memo:
+        text = normalise(title)
+        words = set(text.split())
+        qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
+        memo["title_kind"] = (
+            qualifiers is not None and qualifiers.found_in(words) and bool(qualifiers.occurrences(text, words))
+        ) or any(
+            rule.space_kind == BAY and rule.terms.found_in(words) and _live_term(rule, text, words, {}, None)
+            for rule in rules
+        )
+    return memo["title_kind"]
 
 
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
     """The verdict on a listing under the given compiled rules."""
     text = normalise(f"{title}\n{description}")
+    # normalise() frames the title with spaces: what starts at or after this is the description.
+    title_end = len(normalise(title)) - 1
     words = set(text.split())
     memo: dict = {}
     steps: list | None = [] if explain else None
-    best: tuple[CompiledRule, str] | None = None
+    best: tuple[CompiledRule, str, str] | None = None
     bay = False
     for rule in rules:
         if not rule.terms.found_in(words):
             continue
         if (
             best is not None
-            and SEVERITY[rule.verdict] <= SEVERITY[best[0].verdict]
+            and SEVERITY[rule.verdict] <= SEVERITY[best[2]]
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
-        term = _live_term(rule, text, words, memo, steps)
-        if term is None:
+        found = _live_term(rule, text, words, memo, steps)
+        if found is None:
             continue
+        term, start = found
+        verdict = rule.verdict
+        if verdict == FORBIDDEN and start >= title_end and _title_names_another_thing(rules, title, memo):
+            verdict = REVIEW
         bay = bay or rule.space_kind == BAY
-        if best is None or SEVERITY[rule.verdict] > SEVERITY[best[0].verdict]:
-            best = (rule, term)
+        if best is None or SEVERITY[verdict] > SEVERITY[best[2]]:
+            best = (rule, term, verdict)
     if best is None:
         return Verdict(steps=tuple(steps or ()))
-    rule, term = best
+    rule, term, verdict = best
+    downgraded = verdict != rule.verdict
     return Verdict(
-        verdict=rule.verdict,
+        verdict=verdict,
         space_kind=BAY if bay else ROOM,
         category=rule.category,
         rule_id=rule.rule_id,
-        reason_fr=rule.reason_fr,
-        reason_en=rule.reason_en,
+        reason_fr=DESCRIPTION_ONLY_REASON_FR if downgraded else rule.reason_fr,
+        reason_en=DESCRIPTION_ONLY_REASON_EN if downgraded else rule.reason_en,
         term=term,
         steps=tuple(steps or ()),
     )

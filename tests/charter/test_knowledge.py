@@ -154,3 +154,48 @@ def test_a_draft_with_an_unreadable_general_exception_cannot_be_published():
 
     with pytest.raises(NotPublishable):
         charter_version_publish(version=draft)
+
+
+# --- the title says what is sold ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def knowledge_rules():
+    from charter.knowledge import knowledge_compile
+
+    return knowledge_compile(knowledge_load())
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Jeu de société Cluedo", "Complet avec poignard, corde et revolver miniatures."),
+        ("LEGO Ninjago dragon", "Set complete with minifigs and swords."),
+    ],
+)
+def test_a_forbidden_word_only_in_the_description_of_a_toy_or_medium_goes_to_an_officer(
+    knowledge_rules, title, description
+):
+    verdict = check_item(knowledge_rules, title=title, description=description)
+
+    assert verdict.verdict == "review"
+    assert "officer" in verdict.reason_en and "policier" in verdict.reason_fr
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Lot outils de jardin", "Râteau, pelle, sécateur et une machette."),
+        ("Machette 45 cm", "Lame affûtée, avec jouet offert."),
+    ],
+)
+def test_a_forbidden_word_in_the_description_of_an_ordinary_lot_stays_forbidden(knowledge_rules, title, description):
+    assert check_item(knowledge_rules, title=title, description=description).forbidden
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("Lunette de visée 3-9x40", "Seule, sans arme."), ("Hunting camo jacket", "Size XL, no weapon.")],
+)
+def test_what_the_seller_says_is_not_there_does_not_count(knowledge_rules, title, description):
+    assert check_item(knowledge_rules, title=title, description=description).verdict == "allowed"
