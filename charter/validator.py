@@ -85,8 +85,12 @@ _HAS_DIGIT = re.compile(r"\d")
 def normalise(text: str) -> str:
     """Casefold, fold accents and ligatures, and keep only letters and digits separated by single spaces.
 
-    The result starts and ends with a space so that every word is framed by spaces.
+    The result starts and ends with a space so that every word is framed by spaces. A "+"
+    becomes the word "plus": "machette + étui" sells two things, and says so to the
+    general exceptions (Qualifiers), where a plain space would join them.
     """
+    if "+" in text:
+        text = text.replace("+", " plus ")
     folded = text.lower() if text.isascii() else _fold(text.casefold())
     if folded.isascii():
         # The common case, done at C speed: punctuation to spaces, spaces collapsed.
