@@ -53,7 +53,8 @@ SMALL_WORDS = frozenset(
 
 # Linking words that may stand, or not, where a term or exception has one.
 LINKING_WORDS = ("a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "of", "for", "the")
-_LINK = "(?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}"
+# In a term, "and" and "et" link its words too ("smith and wesson": "Smith & Wesson", "smith et wesson").
+_LINK = "(?:(?:" + "|".join((*LINKING_WORDS, "and", "et")) + ") ){0,2}"
 
 _LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 _LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")

@@ -198,3 +198,10 @@ def test_a_forbidden_word_in_the_description_of_an_ordinary_lot_stays_forbidden(
 )
 def test_what_the_seller_says_is_not_there_does_not_count(knowledge_rules, title, description):
     assert check_item(knowledge_rules, title=title, description=description).verdict == "allowed"
+
+
+@pytest.mark.parametrize("title", ["Smith & Wesson 686", "smith et wesson", "Smith and Wesson", "smith wesson"])
+def test_and_links_the_words_of_a_term_like_other_linking_words(title):
+    rule = compile_rule(rule_id=1, category="weapon", terms="smith and wesson")
+
+    assert check_item([rule], title=title).forbidden
