@@ -54,7 +54,7 @@ SMALL_WORDS = frozenset(
 # Linking words that may stand, or not, where a term or exception has one.
 LINKING_WORDS = ("a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "of", "for", "the")
 # In a term, "and" and "et" link its words too ("smith and wesson": "Smith & Wesson", "smith et wesson").
-_LINK = "(?:(?:" + "|".join((*LINKING_WORDS, "and", "et")) + ") ){0,2}"
+_LINKING = (*LINKING_WORDS, "and", "et")
 
 _LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 _LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
@@ -169,20 +169,27 @@ def _phrase_words(phrase: str) -> list[str]:
     ]
 
 
-def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, bool]]:
-    """Each word of a phrase that must be written: its forms (None for a model code), and whether a
-    linking word may precede it."""
+def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, tuple[str, ...]]]:
+    """Each word of a phrase that must be written: its forms (None for a model code), and the small
+    words the phrase writes before it (empty when none may stand there)."""
     words = _phrase_words(phrase)
-    parts: list[tuple[set[str] | None, bool]] = []
-    linked = False
+    parts: list[tuple[set[str] | None, tuple[str, ...]]] = []
+    small: list[str] = []
     for index, word in enumerate(words):
         if 0 < index < len(words) - 1 and word in SMALL_WORDS:
-            linked = True
+            small.append(word)
             continue
         forms = None if word == MODEL_CODE else word_forms(word, feminine=bool(parts))
-        parts.append((forms, linked))
-        linked = False
+        parts.append((forms, tuple(small)))
+        small = []
     return parts
+
+
+def _link(small: tuple[str, ...]) -> str:
+    """Where a phrase writes small words: any one or two linking words, the phrase's own ("aquarium
+    avec meuble", "title in hand"), or none."""
+    extra = tuple(word for word in small if word not in _LINKING)
+    return "(?:(?:" + "|".join((*_LINKING, *extra)) + ") ){0,2}"
 
 
 def phrase_pattern(phrase: str) -> str | None:
@@ -192,11 +199,11 @@ def phrase_pattern(phrase: str) -> str | None:
         # A phrase must start with a word: occurrences are looked for where it can start.
         return None
     pattern = _alternation(parts[0][0])
-    for forms, linked in parts[1:]:
-        if linked:
+    for forms, small in parts[1:]:
+        if small:
             # "pistolet à peinture" is also written "pistolet de peinture", "pistolet pour
             # peinture" or "pistolet peinture": any one or two linking words, or none.
-            pattern += f" {_LINK}" + _alternation(forms)
+            pattern += " " + _link(small) + _alternation(forms)
         else:
             # "lave linge" or "lavelinge"
             pattern += " ?" + _alternation(forms)
@@ -210,8 +217,8 @@ def first_words(phrase: str) -> set[str]:
         return set()
     starts = set(parts[0][0])
     joined = set(parts[0][0])
-    for forms, linked in parts[1:]:
-        if linked or forms is None:
+    for forms, small in parts[1:]:
+        if small or forms is None:
             break
         joined = {head + tail for head in joined for tail in forms}
         starts |= joined
@@ -223,10 +230,10 @@ def model_prefixes(phrase: str) -> set[str]:
     joined word ("glock"): a listing's "glock19" starts with it, and is looked at too."""
     parts = _phrase_parts(phrase)
     joined = set(parts[0][0]) if parts and parts[0][0] is not None else set()
-    for forms, linked in parts[1:]:
+    for forms, small in parts[1:]:
         if forms is None:
-            return joined if not linked else set()
-        if linked:
+            return joined if not small else set()
+        if small:
             return set()
         joined = {head + tail for head in joined for tail in forms}
     return set()
@@ -367,6 +374,9 @@ _QUALIFIER_GAP = re.compile(
     + "|".join(LINKING_WORDS)
     + ") ){0,2}"
 )
+# For a vehicle only the linking words: "pneus de Clio" is a part, "Ford F-150 new tires"
+# a truck whose seller mentions its tyres.
+_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}")
 
 
 class Qualifiers:
@@ -412,15 +422,20 @@ class Qualifiers:
     def found_in(self, words: set[str]) -> bool:
         return self.phrases.found_in(words)
 
-    def cancelling(self, text: str, found: list[tuple[int, int, str]], start: int, end: int) -> str:
-        """The qualifier (as written in the list) that makes the term at [start, end) harmless, or ""."""
+    def cancelling(
+        self, text: str, found: list[tuple[int, int, str]], start: int, end: int, *, strict: bool = False
+    ) -> str:
+        """The qualifier (as written in the list) that makes the term at [start, end) harmless, or "".
+
+        `strict`: nothing but linking words between them (vehicle rules)."""
+        gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
         for a, b, matched in found:
             framed = f" {matched} "
             phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
             may_precede, may_follow = self.sides.get(phrase, (True, True))
             covers = a <= start and end <= b
-            before = may_precede and b <= start and _QUALIFIER_GAP.fullmatch(text, b, start) is not None
-            after = may_follow and end <= a and _QUALIFIER_GAP.fullmatch(text, end, a) is not None
+            before = may_precede and b <= start and gap.fullmatch(text, b, start) is not None
+            after = may_follow and end <= a and gap.fullmatch(text, end, a) is not None
             if covers or before or after:
                 return phrase
         return ""
@@ -547,7 +562,7 @@ def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: lis
     for start, end, term in rule.terms.occurrences(text, words):
         cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
         if not cancelled_by and qualifiers is not None and memo["qualifiers"]:
-            cancelled_by = qualifiers.cancelling(text, memo["qualifiers"], start, end)
+            cancelled_by = qualifiers.cancelling(text, memo["qualifiers"], start, end, strict=rule.space_kind == BAY)
         if not cancelled_by and context:
             if "tokens" not in memo:
                 memo["tokens"] = _Tokens(text)

@@ -50,8 +50,8 @@ def test_each_listing_gets_its_verdict_on_its_own_line(seeded):
         ("review", "room", "weapon"),
         ("allowed", "room", None),
     ]
-    bulky = seeded.rules.get(category="bulky", verdict="forbidden")
-    assert out[0]["rule"] == bulky.pk
+    bulky = seeded.rules.get(pk=out[0]["rule"])
+    assert (bulky.category, bulky.verdict) == ("bulky", "forbidden")
     assert out[0]["reason"] == bulky.reason_en
     assert out[3]["rule"] is None and out[3]["reason"] == ""
 
