@@ -611,9 +611,13 @@ def _title_names_another_thing(rules, title: str, memo: dict) -> bool:
 
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
     """The verdict on a listing under the given compiled rules."""
-    text = normalise(f"{title}\n{description}")
+    title_text = normalise(title)
     # normalise() frames the title with spaces: what starts at or after this is the description.
-    title_end = len(normalise(title)) - 1
+    title_end = len(title_text) - 1
+    description_text = normalise(description) if description else ""
+    # "plus" between them, as for a "+": a title's last word and a description's first are
+    # not one phrase ("Bosch 300 series" / "Dishwasher, stainless").
+    text = f"{title_text}plus{description_text}" if description_text.strip() else title_text
     words = set(text.split())
     memo: dict = {}
     steps: list | None = [] if explain else None
