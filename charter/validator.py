@@ -40,6 +40,7 @@ SEVERITY = {ALLOWED: 0, REVIEW: 1, FORBIDDEN: 2}
 ROOM = "room"
 BAY = "bay"
 VEHICLE_CATEGORY = "vehicle"
+BULKY_CATEGORY = "bulky"
 
 # How many words may stand between a context exception ("toy") and the term it cancels.
 CONTEXT_GAP = 1
@@ -594,18 +595,23 @@ DESCRIPTION_ONLY_REASON_EN = (
 )
 
 
-def _title_names_another_thing(rules, title: str, memo: dict) -> bool:
-    """Whether the title holds a general exception (a part, toy, medium...) or a vehicle."""
+def _title_names(rules, title: str, memo: dict) -> str:
+    """What the title says is sold, when it is not the forbidden thing itself: VEHICLE_CATEGORY for a
+    vehicle, "other" for a part, toy, medium... (a general exception in the title), "" otherwise."""
     if "title_kind" not in memo:
         text = normalise(title)
         words = set(text.split())
-        qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
-        memo["title_kind"] = (
-            qualifiers is not None and qualifiers.found_in(words) and bool(qualifiers.occurrences(text, words))
-        ) or any(
+        kind = ""
+        if any(
             rule.space_kind == BAY and rule.terms.found_in(words) and _live_term(rule, text, words, {}, None)
             for rule in rules
-        )
+        ):
+            kind = VEHICLE_CATEGORY
+        else:
+            qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
+            if qualifiers is not None and qualifiers.found_in(words) and qualifiers.occurrences(text, words):
+                kind = "other"
+        memo["title_kind"] = kind
     return memo["title_kind"]
 
 
@@ -637,7 +643,10 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
             continue
         term, start = found
         verdict = rule.verdict
-        if verdict == FORBIDDEN and start >= title_end and _title_names_another_thing(rules, title, memo):
+        if verdict != ALLOWED and start >= title_end and (title_kind := _title_names(rules, title, memo)):
+            if title_kind == VEHICLE_CATEGORY and rule.category == BULKY_CATEGORY:
+                # A camper van's fridge, bed or sofa is its equipment: the van goes to its bay.
+                continue
             verdict = REVIEW
         bay = bay or rule.space_kind == BAY
         if best is None or SEVERITY[verdict] > SEVERITY[best[2]]:

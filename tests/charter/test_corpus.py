@@ -4,9 +4,11 @@ Each line is a listing as written on Leboncoin, Vinted or eBay, in French or Eng
 labelled by hand: "forbidden" (the charter forbids it, or an officer should look at it)
 or "allowed", and the space it needs ("bay" for vehicles). The "set" field says which
 batch a line came from: "first" was written before any matching rule, "holdout" after
-the rules, without looking at them (its figures before any tuning are in
-docs/benchmarks.md). Traps both ways: glue guns, film titles, toy washing machines,
-"armée", car seats... Reproduce the figures with `python bench/charter_corpus.py`.
+the rules, without looking at them, "tuning-2026-11" by people who never saw the rules
+(546 listings, issue 9; the figures of each before any tuning are in
+docs/benchmarks.md). tests/charter/batches/ holds the batch kept unseen while tuning.
+Traps both ways: glue guns, film titles, toy washing machines, "armée", car seats...
+Reproduce the figures with `python bench/charter_corpus.py`.
 """
 
 import json
@@ -46,7 +48,7 @@ def verdicts(db, listings):
 
 
 def test_the_corpus_is_big_bilingual_and_labelled_both_ways(listings):
-    assert len(listings) >= 300
+    assert len(listings) >= 1100
     assert {listing["label"] for listing in listings} == {"forbidden", "allowed"}
     assert {listing["lang"] for listing in listings} == {"fr", "en"}
     assert {listing["space_kind"] for listing in listings} == {ROOM, BAY}

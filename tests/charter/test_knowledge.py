@@ -205,3 +205,9 @@ def test_and_links_the_words_of_a_term_like_other_linking_words(title):
     rule = compile_rule(rule_id=1, category="weapon", terms="smith and wesson")
 
     assert check_item([rule], title=title).forbidden
+
+
+def test_a_vehicles_equipment_in_its_description_does_not_keep_it_off_its_bay(knowledge_rules):
+    verdict = check_item(knowledge_rules, title="Sprinter 2500 camper", description="Van build, bed, fridge, solar.")
+
+    assert (verdict.verdict, verdict.space_kind) == ("allowed", "bay")
