@@ -31,6 +31,7 @@ item to a parking bay whatever else is found.
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 ALLOWED = "allowed"
 REVIEW = "review"
@@ -240,6 +241,14 @@ def model_prefixes(phrase: str) -> set[str]:
     return set()
 
 
+class ListingWords(frozenset):
+    """A listing's words; those that hold a digit (model codes, "glock19") are found once for all rules."""
+
+    @cached_property
+    def coded(self) -> list[str]:
+        return [word for word in self if not word.isalpha()]
+
+
 class PhraseSet:
     """Phrases (terms or exceptions) compiled into one pattern, tried only where one of them can start.
 
@@ -264,9 +273,8 @@ class PhraseSet:
         if not self.model_prefixes:
             return set()
         prefixes = self.model_prefixes
-        return {
-            word for word in words if not word.isalpha() and any(word[:cut] in prefixes for cut in range(2, len(word)))
-        }
+        coded = words.coded if isinstance(words, ListingWords) else [w for w in words if not w.isalpha()]
+        return {word for word in coded if any(word[:cut] in prefixes for cut in range(2, len(word)))}
 
     def found_in(self, words: set[str]) -> bool:
         if self.pattern is None:
@@ -624,7 +632,7 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     # "plus" between them, as for a "+": a title's last word and a description's first are
     # not one phrase ("Bosch 300 series" / "Dishwasher, stainless").
     text = f"{title_text}plus{description_text}" if description_text.strip() else title_text
-    words = set(text.split())
+    words = ListingWords(text.split())
     memo: dict = {}
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str, str] | None = None
