@@ -71,6 +71,7 @@ NOT_PERSONAL = {
     "charter.CharterVersion.summary_en": "published charter",
     "charter.CharterVersion.text_fr": "published charter",
     "charter.CharterVersion.text_en": "published charter",
+    "charter.CharterVersion.general_exceptions": "charter rule",
     "charter.Rule.category": "a code",
     "charter.Rule.verdict": "a code",
     "charter.Rule.terms": "charter rule",
