@@ -379,7 +379,7 @@ def compile_rule(
 _QUALIFIER_GAP = re.compile(
     " (?:(?:"
     + "|".join(LINKING_WORDS)
-    + ") ){0,2}(?:(?!(?:avec|with|et|and|plus|[0-9]+) )[a-z0-9]+ )?(?:(?:"
+    + ") ){0,2}(?:(?!(?:avec|with|w|et|and|plus|[0-9]+) )[a-z0-9]+ )?(?:(?:"
     + "|".join(LINKING_WORDS)
     + ") ){0,2}"
 )
