@@ -241,6 +241,12 @@ def model_prefixes(phrase: str) -> set[str]:
     return set()
 
 
+def _longest_first(patterns) -> re.Pattern | None:
+    # Longest first: at a given word the first alternative that fits is taken.
+    alternatives = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
+    return re.compile(f"(?:{alternatives})(?= )") if patterns else None
+
+
 class ListingWords(frozenset):
     """A listing's words; those that hold a digit (model codes, "glock19") are found once for all rules."""
 
@@ -255,15 +261,31 @@ class PhraseSet:
     A listing is first cut into its set of words; only a word that can begin one of
     the phrases ("lave", "lavelinge", "pistolet") is looked at with the regular
     expression, so a long description costs a set lookup per word, not a regex scan.
+    At such a word only the phrases that can begin with it are tried: a lexicon of
+    700 makers and models costs one short alternation there, compiled on first use.
     """
 
     def __init__(self, phrases):
         patterns = {p for p in (phrase_pattern(phrase) for phrase in phrases) if p}
-        # Longest first: at a given word the first alternative that fits is taken.
-        alternatives = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
-        self.pattern = re.compile(f"(?:{alternatives})(?= )") if patterns else None
-        self.first_words = frozenset(word for phrase in phrases for word in first_words(phrase))
+        self.pattern = _longest_first(patterns)
+        by_start: dict[str, set[str]] = {}
+        for phrase in phrases:
+            pattern = phrase_pattern(phrase)
+            for word in first_words(phrase) if pattern else ():
+                by_start.setdefault(word, set()).add(pattern)
+        self._by_start = by_start
+        self._compiled: dict[str, re.Pattern] = {}
+        self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
+
+    def _pattern_at(self, word: str) -> re.Pattern:
+        """The phrases that can begin with `word`; the whole set for a maker joined to its model code."""
+        pattern = self._compiled.get(word)
+        if pattern is None:
+            starts = self._by_start.get(word)
+            pattern = self.pattern if starts is None else _longest_first(starts)
+            self._compiled[word] = pattern
+        return pattern
 
     def __bool__(self):
         return self.pattern is not None
@@ -288,9 +310,10 @@ class PhraseSet:
         found = []
         for word in self.first_words.intersection(words) | self._model_words(words):
             needle = f" {word} "
+            pattern = self._pattern_at(word)
             at = text.find(needle)
             while at != -1:
-                match = self.pattern.match(text, at + 1)
+                match = pattern.match(text, at + 1)
                 if match:
                     found.append((match.start(), match.end(), match.group()))
                 at = text.find(needle, at + 1)
