@@ -13,15 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .validator import (
-    ALLOWED,
-    FORBIDDEN,
-    REVIEW,
-    VEHICLE_CATEGORY,
-    compile_qualifiers,
-    compile_rule,
-    invalid_phrases,
-)
+from .validator import ALLOWED, FORBIDDEN, REVIEW, VEHICLE_CATEGORY, compile_rules, invalid_phrases
 
 KNOWLEDGE_DIR = Path(__file__).with_name("knowledge")
 TEXTS_FILE = "charter.toml"
@@ -129,18 +121,4 @@ def knowledge_load(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
 def knowledge_compile(knowledge: Knowledge) -> tuple:
     """The rules compiled as charter.selectors compiles a version's (ids are the rules' positions),
     without a database: for the benchmarks and the per-term tests."""
-    qualifiers = compile_qualifiers(knowledge.general_exceptions)
-    return tuple(
-        compile_rule(
-            rule_id=index,
-            category=rule.category,
-            verdict=rule.verdict,
-            terms=rule.terms,
-            exceptions=rule.exceptions,
-            reason_fr=rule.reason_fr,
-            reason_en=rule.reason_en,
-            position=index,
-            qualifiers=qualifiers,
-        )
-        for index, rule in enumerate(knowledge.rules)
-    )
+    return compile_rules(knowledge.rules, general_exceptions=knowledge.general_exceptions)

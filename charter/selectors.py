@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import BookingCharterReview, CharterVerdict, CharterVersion, Rule, RuleCategory
-from .validator import CompiledRule, Verdict, check_item, compile_qualifiers, compile_rule
+from .validator import CompiledRule, Verdict, check_item, compile_rules
 
 CURRENT_VERSION_KEY = "charter:current-version"
 # A safety net only: saving or deleting a version drops the key at once.
@@ -47,34 +47,19 @@ def charter_forget_current() -> None:
     cache.delete(CURRENT_VERSION_KEY)
 
 
-def _compile(rules, general_exceptions: str) -> tuple[CompiledRule, ...]:
-    qualifiers = compile_qualifiers(general_exceptions)
-    return tuple(
-        compile_rule(
-            rule_id=rule.id,
-            category=rule.category,
-            verdict=rule.verdict,
-            terms=rule.terms,
-            exceptions=rule.exceptions,
-            reason_fr=rule.reason_fr,
-            reason_en=rule.reason_en,
-            position=position,
-            qualifiers=qualifiers,
-        )
-        for position, rule in enumerate(rules)
-    )
-
-
 @lru_cache(maxsize=16)
 def _compiled_rules(version_id: int) -> tuple[CompiledRule, ...]:
     # First rule first: among rules of one verdict, the first that fires is reported.
     general_exceptions = CharterVersion.objects.values_list("general_exceptions", flat=True).get(pk=version_id)
-    return _compile(Rule.objects.filter(version_id=version_id).order_by("id"), general_exceptions)
+    return compile_rules(
+        Rule.objects.filter(version_id=version_id).order_by("id"), general_exceptions=general_exceptions
+    )
 
 
 def compiled_rules(version: CharterVersion) -> tuple[CompiledRule, ...]:
     if version.is_draft:
-        return _compile(Rule.objects.filter(version_id=version.pk).order_by("id"), version.general_exceptions)
+        rules = Rule.objects.filter(version_id=version.pk).order_by("id")
+        return compile_rules(rules, general_exceptions=version.general_exceptions)
     return _compiled_rules(version.pk)
 
 

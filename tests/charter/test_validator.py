@@ -1,7 +1,8 @@
-"""The matcher on its own: pure Python, no database (charter.validator)."""
+"""The matcher on its own: pure Python, no database (charter.validator, charter.phrases)."""
 
 import pytest
 
+from charter.phrases import normalise, word_forms
 from charter.validator import (
     BAY,
     FORBIDDEN,
@@ -10,8 +11,6 @@ from charter.validator import (
     check_item,
     compile_rule,
     invalid_phrases,
-    normalise,
-    word_forms,
 )
 
 

@@ -1,0 +1,298 @@
+"""Listing text as the charter matches it: folding, word forms, phrases and where they occur. Pure Python.
+
+Matching, for real listings:
+
+- case, accents and ligatures are folded ("Lave-Linge", "lave linge", "LAVE LINGE" are one);
+  hyphens, apostrophes, punctuation and emoji are word separators ("l'arme" holds "arme"); a "+"
+  is the word "plus";
+- each word of a term also matches its plural ("couteaux", "knives", "batteries") and, after the
+  first word, its feminine ("poing américain" matches "poings américains", "poing américaine");
+  the forms are generated from the word's ending, so "arme" matches "armes" but not "armées";
+- the words of a term may be written apart or joined ("lave linge", "lavelinge", "ak 47", "ak47");
+  where a term has a small word ("à", "de", "d'", "of", "and", "avec"), any linking word, that
+  word or none will do ("pistolet à peinture", "pistolet de peinture", "pistolet peinture");
+- a lone `#` in a term stands for a model code ("glock #": "Glock 17", "Glock19");
+- terms match whole words only ("gun" is not in "gunmetal"), anywhere among brand and model noise.
+"""
+
+import re
+import unicodedata
+from functools import cached_property
+
+# Small words: optional inside a term ("machine à laver", "machine laver") and not counted
+# when measuring the distance between a context exception and a term.
+SMALL_WORDS = frozenset(
+    {"a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "un", "une", "avec", "et"}
+    | {"sur", "ou", "the", "of", "for", "with", "and", "an", "in", "on", "to", "x"}
+)
+
+# Linking words that may stand, or not, where a term or exception has one.
+LINKING_WORDS = ("a", "au", "aux", "d", "de", "des", "du", "en", "l", "la", "le", "les", "pour", "of", "for", "the")
+# In a term, "and" and "et" link its words too ("smith and wesson": "Smith & Wesson", "smith et wesson").
+_LINKING = (*LINKING_WORDS, "and", "et")
+
+_LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
+_NON_WORD = re.compile(r"[\W_]+")
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _ascii_with_marks(char: str) -> bool:
+    """Whether a character folds to ASCII letters or digits plus combining marks ("é", "ﬁ", not "×" nor "ħ")."""
+    decomposed = unicodedata.normalize("NFKD", char.casefold())
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bool(base) and base.isascii() and base.isalnum()
+
+
+# Anything but ASCII and the characters _ascii_with_marks() accepts (Latin letters, mostly).
+_BEYOND_LATIN = re.compile(
+    "[^\x00-\x7f" + "".join(re.escape(chr(c)) for c in range(0x80, 0x2000) if _ascii_with_marks(chr(c))) + "]"
+)
+# Combining marks (the accents NFKD splits off), as one character class.
+_MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]+")
+# A lone `#` in a term stands for a model code: one word holding a digit ("glock #": "Glock 17",
+# "glock g19", "Glock19"; "sig #": "SIG P226"). Knowledge files name makers this way.
+MODEL_CODE = "#"
+_MODEL_CODE_PATTERN = "(?:[a-z]*[0-9][a-z0-9]*)"
+_VOWELS = frozenset("aeiouy")
+HAS_DIGIT = re.compile(r"\d")
+
+
+def normalise(text: str) -> str:
+    """Casefold, fold accents and ligatures, and keep only letters and digits separated by single spaces.
+
+    The result starts and ends with a space so that every word is framed by spaces. A "+"
+    becomes the word "plus": "machette + étui" sells two things, and says so to the
+    general exceptions (Qualifiers), where a plain space would join them.
+    """
+    if "+" in text:
+        text = text.replace("+", " plus ")
+    folded = text.lower() if text.isascii() else _fold(text.casefold())
+    if folded.isascii():
+        # The common case, done at C speed: punctuation to spaces, spaces collapsed.
+        return f" {' '.join(folded.translate(_ASCII_SEPARATORS).split())} "
+    return f" {_NON_WORD.sub(' ', folded).strip()} "
+
+
+def _fold(text: str) -> str:
+    """Accents and ligatures off a casefolded text; letters of other scripts stay."""
+    if _LIGATURE.search(text):
+        text = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    if _BEYOND_LATIN.search(text) is None:
+        # Latin letters decompose into ASCII letters and combining marks: dropping
+        # what is not ASCII drops exactly the marks.
+        return decomposed.encode("ascii", "ignore").decode("ascii")
+    return _MARKS.sub("", decomposed)
+
+
+def word_forms(word: str, *, feminine: bool = False) -> set[str]:
+    """A normalised word and its plural (and, if asked, feminine) forms, French and English."""
+    forms = {word}
+    if len(word) < 3 or not word.isalpha():
+        return forms
+    bases = {word}
+    if feminine and not word.endswith("e"):
+        if word.endswith(("ien", "on")):
+            bases.add(word + "ne")
+        elif word.endswith("el"):
+            bases.add(word + "le")
+        elif word.endswith("if"):
+            bases.add(word[:-1] + "ve")
+        elif word.endswith("eux"):
+            bases.add(word[:-1] + "se")
+        elif word.endswith("er"):
+            bases.add(word[:-2] + "ere")
+        else:
+            bases.add(word + "e")
+    for base in bases:
+        forms |= _plurals(base)
+    return forms
+
+
+def _plurals(word: str) -> set[str]:
+    if word.endswith(("s", "x", "z")):
+        return {word, word + "es"}
+    if word.endswith(("eau", "au", "eu", "ou")):
+        return {word, word + "x", word + "s"}
+    if word.endswith("al"):
+        return {word, word + "s", word[:-2] + "aux"}
+    if word.endswith("fe"):
+        return {word, word + "s", word[:-2] + "ves"}
+    if word.endswith("e"):
+        return {word, word + "s"}
+    if word.endswith("f"):
+        return {word, word + "s", word[:-1] + "ves"}
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        return {word, word + "s", word[:-1] + "ies"}
+    if word.endswith(("ch", "sh")):
+        return {word, word + "s", word + "es"}
+    return {word, word + "s"}
+
+
+def _alternation(forms) -> str:
+    if forms is None:
+        return _MODEL_CODE_PATTERN
+    # Longest first: the regex engine takes the first alternative that fits.
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    """A phrase's normalised words, MODEL_CODE standing where the phrase has a lone `#`."""
+    return [
+        word for token in phrase.split() for word in ([MODEL_CODE] if token == MODEL_CODE else normalise(token).split())
+    ]
+
+
+def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, tuple[str, ...]]]:
+    """Each word of a phrase that must be written: its forms (None for a model code), and the small
+    words the phrase writes before it (empty when none may stand there)."""
+    words = _phrase_words(phrase)
+    parts: list[tuple[set[str] | None, tuple[str, ...]]] = []
+    small: list[str] = []
+    for index, word in enumerate(words):
+        if 0 < index < len(words) - 1 and word in SMALL_WORDS:
+            small.append(word)
+            continue
+        forms = None if word == MODEL_CODE else word_forms(word, feminine=bool(parts))
+        parts.append((forms, tuple(small)))
+        small = []
+    return parts
+
+
+def _link(small: tuple[str, ...]) -> str:
+    """Where a phrase writes small words: any one or two linking words, the phrase's own ("aquarium
+    avec meuble", "title in hand"), or none."""
+    extra = tuple(word for word in small if word not in _LINKING)
+    return "(?:(?:" + "|".join((*_LINKING, *extra)) + ") ){0,2}"
+
+
+def phrase_pattern(phrase: str) -> str | None:
+    """The regular expression (no frame) for a term or exception phrase; None for a phrase without words."""
+    parts = _phrase_parts(phrase)
+    if not parts or parts[0][0] is None:
+        # A phrase must start with a word: occurrences are looked for where it can start.
+        return None
+    pattern = _alternation(parts[0][0])
+    for forms, small in parts[1:]:
+        if small:
+            # "pistolet à peinture" is also written "pistolet de peinture", "pistolet pour
+            # peinture" or "pistolet peinture": any one or two linking words, or none.
+            pattern += " " + _link(small) + _alternation(forms)
+        else:
+            # "lave linge" or "lavelinge"
+            pattern += " ?" + _alternation(forms)
+    return pattern
+
+
+def first_words(phrase: str) -> set[str]:
+    """Every word a phrase's occurrence can start with ("lave", "laves", "lavelinge", ...)."""
+    parts = _phrase_parts(phrase)
+    if not parts or parts[0][0] is None:
+        return set()
+    starts = set(parts[0][0])
+    joined = set(parts[0][0])
+    for forms, small in parts[1:]:
+        if small or forms is None:
+            break
+        joined = {head + tail for head in joined for tail in forms}
+        starts |= joined
+    return starts
+
+
+def model_prefixes(phrase: str) -> set[str]:
+    """Where a phrase's first words are followed by a model code ("glock #"), those words as one
+    joined word ("glock"): a listing's "glock19" starts with it, and is looked at too."""
+    parts = _phrase_parts(phrase)
+    joined = set(parts[0][0]) if parts and parts[0][0] is not None else set()
+    for forms, small in parts[1:]:
+        if forms is None:
+            return joined if not small else set()
+        if small:
+            return set()
+        joined = {head + tail for head in joined for tail in forms}
+    return set()
+
+
+def _longest_first(patterns) -> re.Pattern | None:
+    # Longest first: at a given word the first alternative that fits is taken.
+    alternatives = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
+    return re.compile(f"(?:{alternatives})(?= )") if patterns else None
+
+
+class ListingWords(frozenset):
+    """A listing's words; those that hold a digit (model codes, "glock19") are found once for all rules."""
+
+    @cached_property
+    def coded(self) -> list[str]:
+        return [word for word in self if not word.isalpha()]
+
+
+class PhraseSet:
+    """Phrases (terms or exceptions) compiled into one pattern, tried only where one of them can start.
+
+    A listing is first cut into its set of words; only a word that can begin one of
+    the phrases ("lave", "lavelinge", "pistolet") is looked at with the regular
+    expression, so a long description costs a set lookup per word, not a regex scan.
+    At such a word only the phrases that can begin with it are tried: a lexicon of
+    700 makers and models costs one short alternation there, compiled on first use.
+    """
+
+    def __init__(self, phrases):
+        patterns = {p for p in (phrase_pattern(phrase) for phrase in phrases) if p}
+        self.pattern = _longest_first(patterns)
+        by_start: dict[str, set[str]] = {}
+        for phrase in phrases:
+            pattern = phrase_pattern(phrase)
+            for word in first_words(phrase) if pattern else ():
+                by_start.setdefault(word, set()).add(pattern)
+        self._by_start = by_start
+        self._compiled: dict[str, re.Pattern] = {}
+        self.first_words = frozenset(by_start)
+        self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
+
+    def _pattern_at(self, word: str) -> re.Pattern:
+        """The phrases that can begin with `word`; the whole set for a maker joined to its model code."""
+        pattern = self._compiled.get(word)
+        if pattern is None:
+            starts = self._by_start.get(word)
+            pattern = self.pattern if starts is None else _longest_first(starts)
+            self._compiled[word] = pattern
+        return pattern
+
+    def __bool__(self):
+        return self.pattern is not None
+
+    def _model_words(self, words: set[str]) -> set[str]:
+        """Listing words that join a maker and a model code ("glock19"): phrases may start there too."""
+        if not self.model_prefixes:
+            return set()
+        prefixes = self.model_prefixes
+        coded = words.coded if isinstance(words, ListingWords) else [w for w in words if not w.isalpha()]
+        return {word for word in coded if any(word[:cut] in prefixes for cut in range(2, len(word)))}
+
+    def found_in(self, words: set[str]) -> bool:
+        if self.pattern is None:
+            return False
+        return not self.first_words.isdisjoint(words) or bool(self._model_words(words))
+
+    def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, matched text) of every occurrence, overlapping ones included, in order."""
+        if self.pattern is None:
+            return []
+        found = []
+        for word in self.first_words.intersection(words) | self._model_words(words):
+            needle = f" {word} "
+            pattern = self._pattern_at(word)
+            at = text.find(needle)
+            while at != -1:
+                match = pattern.match(text, at + 1)
+                if match:
+                    found.append((match.start(), match.end(), match.group()))
+                at = text.find(needle, at + 1)
+        found.sort()
+        return found
+
+    def search(self, text: str) -> bool:
+        """Whether any phrase occurs in a normalised text (used at compile time only)."""
+        return bool(self.occurrences(text, set(text.split())))
