@@ -23,7 +23,7 @@ from config.admin_changelist import BoundedInputAdmin
 
 from .models import CharterVerdict, CharterVersion, Rule
 from .selectors import charter_check, charter_version_impact
-from .services import CharterError, charter_version_publish
+from .services import CharterError, charter_version_create, charter_version_publish
 from .validator import invalid_phrases
 
 
@@ -251,26 +251,8 @@ class CharterVersionAdmin(BoundedInputAdmin, admin.ModelAdmin):
         with transaction.atomic():
             next_number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
             for version in queryset.order_by("number").prefetch_related("rules"):
-                draft = CharterVersion.objects.create(
-                    number=next_number,
-                    summary_fr=version.summary_fr,
-                    summary_en=version.summary_en,
-                    text_fr=version.text_fr,
-                    text_en=version.text_en,
-                    general_exceptions=version.general_exceptions,
-                    published_at=None,
-                )
-                # One by one, in the source's order: the validator reads rules by id.
-                for rule in sorted(version.rules.all(), key=lambda rule: rule.pk):
-                    Rule.objects.create(
-                        version=draft,
-                        category=rule.category,
-                        verdict=rule.verdict,
-                        terms=rule.terms,
-                        exceptions=rule.exceptions,
-                        reason_fr=rule.reason_fr,
-                        reason_en=rule.reason_en,
-                    )
+                rules = sorted(version.rules.all(), key=lambda rule: rule.pk)
+                draft = charter_version_create(number=next_number, source=version, rules=rules)
                 created.append(str(draft))
                 next_number += 1
         if not created:

@@ -13,32 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .knowledge import Knowledge, knowledge_load
-from .models import CharterVersion, Rule
-
-
-def _create_version(*, number: int, knowledge: Knowledge, published_at) -> CharterVersion:
-    version = CharterVersion.objects.create(
-        number=number,
-        summary_fr=knowledge.summary_fr,
-        summary_en=knowledge.summary_en,
-        text_fr=knowledge.text_fr,
-        text_en=knowledge.text_en,
-        general_exceptions=knowledge.general_exceptions,
-        published_at=published_at,
-    )
-    # One by one, in the files' order: the validator reads rules by id, first rule first.
-    for rule in knowledge.rules:
-        Rule.objects.create(
-            version=version,
-            category=rule.category,
-            verdict=rule.verdict,
-            terms=rule.terms,
-            exceptions=rule.exceptions,
-            reason_fr=rule.reason_fr,
-            reason_en=rule.reason_en,
-        )
-    return version
+from .knowledge import knowledge_load
+from .models import CharterVersion
+from .services import charter_version_create
 
 
 @transaction.atomic
@@ -52,7 +29,8 @@ def charter_seed_first_version() -> CharterVersion:
     existing = CharterVersion.objects.filter(number=1).first()
     if existing is not None:
         return existing
-    return _create_version(number=1, knowledge=knowledge_load(), published_at=timezone.now())
+    knowledge = knowledge_load()
+    return charter_version_create(number=1, source=knowledge, rules=knowledge.rules, published_at=timezone.now())
 
 
 @transaction.atomic
@@ -65,4 +43,4 @@ def charter_draft_from_knowledge() -> CharterVersion:
     knowledge = knowledge_load()
     # Two drafts made at once would both take the next number: the unique number refuses the second.
     latest = CharterVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
-    return _create_version(number=latest + 1, knowledge=knowledge, published_at=None)
+    return charter_version_create(number=latest + 1, source=knowledge, rules=knowledge.rules)

@@ -29,6 +29,27 @@ class NotPublishable(CharterError):
     pass
 
 
+CHARTER_TEXT_FIELDS = ("summary_fr", "summary_en", "text_fr", "text_en", "general_exceptions")
+RULE_FIELDS = ("category", "verdict", "terms", "exceptions", "reason_fr", "reason_en")
+
+
+def charter_version_create(*, number: int, source, rules, published_at: datetime | None = None) -> CharterVersion:
+    """A version with `source`'s public texts and general exceptions and a copy of `rules`.
+
+    `source` is a version being copied as a draft or the knowledge files (charter.knowledge);
+    `rules` anything with a rule's fields, created one by one in the order given: the
+    validator reads rules by id, first rule first.
+    """
+    version = CharterVersion.objects.create(
+        number=number,
+        published_at=published_at,
+        **{name: getattr(source, name) for name in CHARTER_TEXT_FIELDS},
+    )
+    for rule in rules:
+        Rule.objects.create(version=version, **{name: getattr(rule, name) for name in RULE_FIELDS})
+    return version
+
+
 def charter_version_publish(*, version: CharterVersion, now: datetime | None = None) -> CharterVersion:
     """Publish a draft: from now on bookings and seller acceptances are checked against it.
 
