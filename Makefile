@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo worker lint format clean
+.PHONY: run test install migrate demo worker lint format clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
@@ -42,6 +42,13 @@ worker: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The benchmarks, rewriting the performance section of docs/benchmarks.md (about 6-10
+# minutes). They need PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on
+# 127.0.0.1:6379: each makes and drops a database of its own, and the HTTP one uses Redis
+# database 14. `make bench BENCH_FLAGS=--quick` for shorter, indicative runs.
+bench: install
+	$(BIN)/python bench/run_all.py $(BENCH_FLAGS)
 
 lint: install
 	$(BIN)/ruff check .
