@@ -26,7 +26,8 @@ from stations.models import Station
 
 from .exceptions import BookingBanned, BookingError, SlotHeldBack, SlotUnavailable
 from .models import Booking, BookingBanLift, BookingStatus, NoShowParty
-from .selectors import held_back_until, station_slot
+from .slots.availability import station_slot
+from .slots.holdback import held_back_until
 
 BUYER_ABSENT = (NoShowParty.BUYER, NoShowParty.BOTH)
 

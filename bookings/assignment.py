@@ -4,8 +4,8 @@ An officer may take a booking when one of their shifts covers the whole slot, no
 absence overlaps it, they have no other booking at that time, and they have fewer
 than the station's `officer_cap_per_shift` bookings in that shift.
 
-`Roster` holds those rules over prefetched rows and is shared by the slot engine
-(selectors.station_free_slots) and by the services below, so the engine offers a
+`Roster` (bookings.slots.roster) holds those rules over prefetched rows and is shared by
+the slot engine (bookings.slots) and by the services below, so the engine offers a
 room slot only when the assignment can staff it: booking_create takes the officer
 the engine found, under the same per-station lock. The officer is *reserved* when
 the booking is made (a pending booking holds its room and its officer until its
@@ -19,7 +19,6 @@ fits and finds another officer for the others; a booking nobody can take is flag
 """
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,151 +26,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stations.models import OfficerAbsence, Shift, SpaceKind, Station
+from stations.models import SpaceKind, Station
 
 from .models import Booking, BookingStatus
 from .outbox import enqueue, enqueue_on_commit, settle_time
+from .slots.availability import station_roster
 
 logger = logging.getLogger(__name__)
-
-Interval = tuple[datetime, datetime]
-
-
-def _overlaps(a_start, a_end, b_start, b_end) -> bool:
-    return a_start < b_end and a_end > b_start
-
-
-class Roster:
-    """A station's officers, shifts, absences and officer-holding bookings over a time window. No queries.
-
-    `bookings` are the active room bookings as (booking id, officer id or None, starts_at,
-    ends_at). A recorded officer who no longer fits (shift gone, absent, over the cap,
-    two bookings at once) is not kept: that booking is listed in `unassigned` and its
-    id in `misassigned`, so the engine treats it as needing an officer and the
-    reassignment gives it one.
-    """
-
-    def __init__(self, *, cap: int, shifts, absences, bookings):
-        self.cap = cap
-        self.badges: dict[int, str] = {}
-        self.shifts: dict[int, list[Interval]] = defaultdict(list)
-        for officer_id, badge, starts_at, ends_at in shifts:
-            self.badges[officer_id] = badge
-            self.shifts[officer_id].append((starts_at, ends_at))
-        for intervals in self.shifts.values():
-            intervals.sort()
-        self.absences: dict[int, list[Interval]] = defaultdict(list)
-        for officer_id, starts_at, ends_at in absences:
-            self.absences[officer_id].append((starts_at, ends_at))
-        self.assigned: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
-        self.unassigned: list[tuple[int, datetime, datetime]] = []
-        self.misassigned: set[int] = set()
-        # Earlier bookings keep their officer first, so a lower cap moves the last ones.
-        for booking_id, officer_id, starts_at, ends_at in sorted(bookings, key=lambda b: (b[2], b[0])):
-            if officer_id is not None and self.is_free(officer_id, starts_at, ends_at):
-                self.assigned[officer_id].append((booking_id, starts_at, ends_at))
-            else:
-                if officer_id is not None:
-                    self.misassigned.add(booking_id)
-                self.unassigned.append((booking_id, starts_at, ends_at))
-
-    def covering_shift(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> Interval | None:
-        for shift_start, shift_end in self.shifts.get(officer_id, ()):
-            if shift_start <= starts_at and shift_end >= ends_at:
-                return shift_start, shift_end
-        return None
-
-    def load(self, officer_id: int, shift: Interval) -> int:
-        """The officer's bookings within that shift."""
-        return sum(1 for _id, s, e in self.assigned.get(officer_id, ()) if _overlaps(s, e, *shift))
-
-    def is_free(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
-        shift = self.covering_shift(officer_id, starts_at, ends_at)
-        if shift is None:
-            return False
-        if any(_overlaps(s, e, starts_at, ends_at) for s, e in self.absences.get(officer_id, ())):
-            return False
-        if any(_overlaps(s, e, starts_at, ends_at) for _id, s, e in self.assigned.get(officer_id, ())):
-            return False  # never two bookings at once
-        return self.load(officer_id, shift) < self.cap
-
-    def free_officers(self, starts_at: datetime, ends_at: datetime) -> list[int]:
-        """Officers who may take a booking at that time, least loaded in their shift first."""
-        free = [officer_id for officer_id in self.shifts if self.is_free(officer_id, starts_at, ends_at)]
-        return sorted(
-            free,
-            key=lambda o: (self.load(o, self.covering_shift(o, starts_at, ends_at)), self.badges[o], o),
-        )
-
-    def assign(self, booking_id: int, officer_id: int, starts_at: datetime, ends_at: datetime) -> None:
-        self.unassigned = [b for b in self.unassigned if b[0] != booking_id]
-        self.assigned[officer_id].append((booking_id, starts_at, ends_at))
-
-    def officers_for(self, starts_at: datetime, ends_at: datetime) -> list[int]:
-        """The officers a *new* booking at that time may take, least loaded first.
-
-        Bookings already made that still lack an officer come first: they are
-        staffed (in a copy, greedily, least loaded first) before a new booking may
-        take who is left.
-        """
-        waiting = [b for b in self.unassigned if _overlaps(b[1], b[2], starts_at, ends_at)]
-        if not waiting:
-            return self.free_officers(starts_at, ends_at)
-        trial = self._copy()
-        for booking_id, s, e in waiting:
-            candidates = trial.free_officers(s, e)
-            if candidates:
-                trial.assign(booking_id, candidates[0], s, e)
-        return trial.free_officers(starts_at, ends_at)
-
-    def _copy(self) -> "Roster":
-        trial = Roster.__new__(Roster)
-        trial.cap = self.cap
-        trial.badges = self.badges
-        trial.shifts = self.shifts
-        trial.absences = self.absences
-        trial.assigned = defaultdict(list, {o: list(b) for o, b in self.assigned.items()})
-        trial.unassigned = list(self.unassigned)
-        trial.misassigned = set(self.misassigned)
-        return trial
-
-
-def roster_shifts_and_absences(*, station: Station, starts_at: datetime, ends_at: datetime):
-    """Shifts of active officers overlapping the window, and their absences: two queries.
-
-    Returns (shifts, absences, span_start, span_end), the span stretching the window
-    over whole shifts, since the per-shift cap counts every booking of a shift.
-    """
-    shifts = list(
-        Shift.objects.filter(
-            officer__station=station, officer__is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
-        ).values_list("officer_id", "officer__badge_number", "starts_at", "ends_at")
-    )
-    span_start = min([starts_at, *(s for _o, _b, s, _e in shifts)])
-    span_end = max([ends_at, *(e for _o, _b, _s, e in shifts)])
-    absences = list(
-        OfficerAbsence.objects.filter(
-            officer__station=station, starts_at__lt=span_end, ends_at__gt=span_start
-        ).values_list("officer_id", "starts_at", "ends_at")
-    )
-    return shifts, absences, span_start, span_end
-
-
-def station_roster(
-    *, station: Station, starts_at: datetime, ends_at: datetime, now: datetime, exclude_booking_id: int | None = None
-) -> Roster:
-    """The roster around a window, from three queries."""
-    shifts, absences, span_start, span_end = roster_shifts_and_absences(
-        station=station, starts_at=starts_at, ends_at=ends_at
-    )
-    bookings = (
-        Booking.objects.active(now)
-        .filter(station=station, space__kind=SpaceKind.ROOM)
-        .overlapping(span_start, span_end)
-        .exclude(pk=exclude_booking_id)
-        .values_list("id", "officer_id", "starts_at", "ends_at")
-    )
-    return Roster(cap=station.officer_cap_per_shift, shifts=shifts, absences=absences, bookings=list(bookings))
 
 
 # --- services ------------------------------------------------------------------------------

@@ -17,6 +17,10 @@ class SlotUnavailable(BookingError):
     message = _("This slot was just taken, pick another.")
 
 
+class NoOfficerFree(SlotUnavailable):
+    message = _("No officer is free at that time any more, pick another slot.")
+
+
 class TooManyActiveBookings(BookingError):
     message = _("You already have %(limit)s bookings in progress; cancel one or wait until one is over.")
 

@@ -19,7 +19,8 @@ from config.user_input import day_out_of_range_message, parse_day
 from stations.models import Closure, OpeningHours, SpaceKind
 
 from ..schedule import station_day_schedule
-from ..selectors import _local_wall_time_to_utc, station_free_slots
+from ..slots.availability import station_free_slots
+from ..slots.engine import local_wall_time_to_utc
 from .common import admin_context, require_perm, station_of_request, visible_stations
 
 
@@ -35,7 +36,7 @@ def _grid_starts(station, day, openings, zone) -> set[datetime]:
         wall_clock = datetime.combine(day, opening.opens_at)
         closes = datetime.combine(day, opening.closes_at)
         while wall_clock + station.slot_length <= closes:
-            instant = _local_wall_time_to_utc(day, wall_clock.time(), zone)
+            instant = local_wall_time_to_utc(day, wall_clock.time(), zone)
             if instant is not None:
                 starts.add(instant)
             wall_clock += station.slot_length

@@ -10,11 +10,12 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from bookings.assignment import Roster, station_reassign_officers, stations_staffing_sweep
+from bookings.assignment import station_reassign_officers, stations_staffing_sweep
 from bookings.exceptions import SlotUnavailable
 from bookings.models import Booking, BookingStatus
 from bookings.selectors import station_free_slots, station_slot
 from bookings.services import booking_accept, booking_cancel, booking_create
+from bookings.slots.roster import Roster
 from bookings.tasks import alert_unstaffed_booking, notify_officer_assignment
 from stations.models import Shift, SpaceKind
 from tests import factories

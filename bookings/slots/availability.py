@@ -1,0 +1,190 @@
+"""Loading the slot engine's inputs: a fixed number of queries whatever the range of days."""
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from stations.models import Closure, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
+
+from ..models import Booking
+from .engine import Opening, Slot, StationDay, free_slots
+from .holdback import held_back_bookings
+from .roster import Roster
+
+# The seller's acceptance window closes this long before the slot, and must
+# leave the seller at least MIN_ANSWER_TIME to answer.
+HOLD_MARGIN = timedelta(hours=2)
+MIN_ANSWER_TIME = timedelta(minutes=30)
+
+
+def station_local_today(station: Station, now: datetime | None = None) -> date:
+    return timezone.localtime(now or timezone.now(), station.zone).date()
+
+
+def station_booking_days(station: Station, now: datetime | None = None) -> list[date]:
+    """The local dates a buyer may pick, from today to the horizon."""
+    today = station_local_today(station, now)
+    return [today + timedelta(days=n) for n in range(station.horizon_days + 1)]
+
+
+def earliest_start(station: Station, now: datetime) -> datetime:
+    """The first instant a slot may start: the station's lead time, and time for the seller to answer."""
+    return now + max(timedelta(minutes=station.lead_time_minutes), HOLD_MARGIN + MIN_ANSWER_TIME)
+
+
+def local_day_window(first_day: date, last_day: date, zone) -> tuple[datetime, datetime]:
+    """From the start of the first local day to the end of the last, with an hour's margin for time changes."""
+    window_start = datetime.combine(first_day, datetime.min.time(), zone) - timedelta(hours=1)
+    window_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=1)
+    return window_start, window_end
+
+
+def station_openings(station: Station) -> list[Opening]:
+    return [
+        Opening(weekday, opens_at, closes_at)
+        for weekday, opens_at, closes_at in OpeningHours.objects.filter(station=station).values_list(
+            "weekday", "opens_at", "closes_at"
+        )
+    ]
+
+
+def roster_rows(*, station: Station, starts_at: datetime, ends_at: datetime):
+    """Shifts of active officers overlapping the window, and their absences: two queries.
+
+    Returns (shifts, absences, span_start, span_end), the span stretching the window
+    over whole shifts, since the per-shift cap counts every booking of a shift.
+    """
+    shifts = list(
+        Shift.objects.filter(
+            officer__station=station, officer__is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).values_list("officer_id", "officer__badge_number", "starts_at", "ends_at")
+    )
+    span_start = min([starts_at, *(s for _o, _b, s, _e in shifts)])
+    span_end = max([ends_at, *(e for _o, _b, _s, e in shifts)])
+    absences = list(
+        OfficerAbsence.objects.filter(
+            officer__station=station, starts_at__lt=span_end, ends_at__gt=span_start
+        ).values_list("officer_id", "starts_at", "ends_at")
+    )
+    return shifts, absences, span_start, span_end
+
+
+def station_roster(
+    *, station: Station, starts_at: datetime, ends_at: datetime, now: datetime, exclude_booking_id: int | None = None
+) -> Roster:
+    """The roster around a window, from three queries."""
+    shifts, absences, span_start, span_end = roster_rows(station=station, starts_at=starts_at, ends_at=ends_at)
+    bookings = (
+        Booking.objects.active(now)
+        .filter(station=station, space__kind=SpaceKind.ROOM)
+        .overlapping(span_start, span_end)
+        .exclude(pk=exclude_booking_id)
+        .values_list("id", "officer_id", "starts_at", "ends_at")
+    )
+    return Roster(cap=station.officer_cap_per_shift, shifts=shifts, absences=absences, bookings=list(bookings))
+
+
+def station_free_slots(
+    *,
+    station: Station,
+    kind: str,
+    first_day: date,
+    last_day: date,
+    now: datetime | None = None,
+    ignore_pressure: bool = False,
+    buyer=None,
+    holdback: bool = True,
+) -> list[Slot]:
+    """Free slots of one space kind between two local dates, inclusive.
+
+    Opening hours minus closures minus slots where every space is held, within
+    the lead time and the horizon; a room slot also needs an officer the
+    assignment could give it (bookings.slots.roster). Six queries for rooms, four
+    for bays, whatever the range. The station's pressure switch drops the slots in
+    its period, unless `ignore_pressure` (a priority rebooking). A slot a party freed
+    minutes ago is not offered (held_back_bookings) unless to its own `buyer`, or with
+    `holdback` off (only to tell why a slot is refused).
+    """
+    now = now or timezone.now()
+    if not station.is_active:
+        return []
+    days = station_booking_days(station, now)
+    first_day, last_day = max(first_day, days[0]), min(last_day, days[-1])
+    if first_day > last_day:
+        return []
+    window_start, window_end = local_day_window(first_day, last_day, station.zone)
+    openings = station_openings(station)
+    closures = list(
+        Closure.objects.filter(station=station, starts_at__lt=window_end, ends_at__gt=window_start).values_list(
+            "starts_at", "ends_at"
+        )
+    )
+    space_ids = tuple(
+        Space.objects.filter(station=station, kind=kind, is_active=True).order_by("name").values_list("id", flat=True)
+    )
+    if not space_ids:
+        return []
+    bookings_from, bookings_until = window_start, window_end
+    if kind == SpaceKind.ROOM:
+        # Before the bookings: the per-shift cap counts the bookings of whole shifts.
+        shifts, absences, bookings_from, bookings_until = roster_rows(
+            station=station, starts_at=window_start, ends_at=window_end
+        )
+    holding = Booking.objects.active(now)
+    if holdback:
+        holding |= held_back_bookings(now=now, buyer=buyer)
+    holdings, room_bookings = [], []
+    for booking_id, space_id, space_kind, officer_id, starts_at, ends_at in (
+        holding.filter(station=station)
+        .overlapping(bookings_from, bookings_until)
+        .values_list("id", "space_id", "space__kind", "officer_id", "starts_at", "ends_at")
+    ):
+        holdings.append((space_id, starts_at, ends_at))
+        if space_kind == SpaceKind.ROOM:
+            room_bookings.append((booking_id, officer_id, starts_at, ends_at))
+    roster = None
+    if kind == SpaceKind.ROOM:
+        roster = Roster(cap=station.officer_cap_per_shift, shifts=shifts, absences=absences, bookings=room_bookings)
+    day = StationDay(
+        zone=station.zone,
+        slot_length=station.slot_length,
+        openings=openings,
+        closures=closures,
+        pressure_blocks=None if ignore_pressure or not station.under_pressure else station.pressure_blocks,
+    )
+    return free_slots(
+        day,
+        first_day=first_day,
+        last_day=last_day,
+        earliest=earliest_start(station, now),
+        space_ids=space_ids,
+        holdings=holdings,
+        roster=roster,
+    )
+
+
+def station_slot(
+    *,
+    station: Station,
+    kind: str,
+    starts_at: datetime,
+    now: datetime | None = None,
+    ignore_pressure: bool = False,
+    buyer=None,
+    holdback: bool = True,
+) -> Slot | None:
+    """The free slot starting at `starts_at`, or None if it is not offered (any more)."""
+    day = timezone.localtime(starts_at, station.zone).date()
+    for slot in station_free_slots(
+        station=station,
+        kind=kind,
+        first_day=day,
+        last_day=day,
+        now=now,
+        ignore_pressure=ignore_pressure,
+        buyer=buyer,
+        holdback=holdback,
+    ):
+        if slot.starts_at == starts_at:
+            return slot
+    return None
