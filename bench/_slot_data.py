@@ -74,9 +74,9 @@ def source_revision() -> str:
     return revision
 
 
-def _charter() -> CharterVersion:
+def _charter(now: datetime) -> CharterVersion:
     charter, _created = CharterVersion.objects.get_or_create(
-        number=1, defaults={"summary_fr": "-", "summary_en": "-", "text_fr": "-", "text_en": "-", "published_at": NOW}
+        number=1, defaults={"summary_fr": "-", "summary_en": "-", "text_fr": "-", "text_en": "-", "published_at": now}
     )
     return charter
 
@@ -109,10 +109,11 @@ def build_station(
     closures: bool = True,
     absences: bool = True,
     seed: int = 10,
+    now: datetime = NOW,
 ) -> Station:
-    """A station with `rooms` rooms and its roster, opening hours and bookings around NOW (see the module)."""
+    """A station with `rooms` rooms and its roster, opening hours and bookings around `now` (see the module)."""
     rng = random.Random(f"{seed}-{slug}")
-    charter = _charter()
+    charter = _charter(now)
     station = Station.objects.create(
         name=f"Bench {slug}",
         slug=slug,
@@ -139,7 +140,7 @@ def build_station(
         [Officer(user=user, station=station, badge_number=f"B{n:04d}") for n, user in enumerate(officer_users)]
     )
 
-    today = NOW.astimezone(zone).date()
+    today = now.astimezone(zone).date()
     days = [today + timedelta(days=n) for n in range(-past_days, horizon_days + 2)]
     open_days = [day for day in days if day.weekday() in OPEN_WEEKDAYS]
 
@@ -208,7 +209,6 @@ def build_station(
         return officer_id
 
     rows, freed = [], []
-    now = NOW
     for day in open_days:
         for starts_at in _slot_starts(day, zone):
             ends_at = starts_at + SLOT
@@ -287,20 +287,29 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def time_free_slots(*, station: Station, days: int, kind: str = SpaceKind.ROOM, budget: float = 1.5, at_most=15):
-    """station_free_slots over `days` local days from NOW's: median milliseconds, slots returned, queries.
+def time_free_slots(
+    *,
+    station: Station,
+    days: int,
+    kind: str = SpaceKind.ROOM,
+    now: datetime = NOW,
+    first_day: date | None = None,
+    budget: float = 1.5,
+    at_most: int = 15,
+):
+    """station_free_slots over `days` local days (from `now`'s): median milliseconds, slots returned, queries.
 
     One call first (not counted) warms the caches; then at least three timed calls, more while the
     time spent stays under `budget` seconds.
     """
-    first_day = NOW.astimezone(station.zone).date()
+    first_day = first_day or now.astimezone(station.zone).date()
     last_day = first_day + timedelta(days=days - 1)
 
     def call():
-        return station_free_slots(station=station, kind=kind, first_day=first_day, last_day=last_day, now=NOW)
+        return station_free_slots(station=station, kind=kind, first_day=first_day, last_day=last_day, now=now)
 
     # The clock pinned too: whatever the engine reads from it agrees with `now`.
-    with time_machine.travel(NOW, tick=True):
+    with time_machine.travel(now, tick=True):
         with CaptureQueriesContext(connection) as captured:
             slots = call()
         timings = []
