@@ -51,7 +51,7 @@ STEPS = [
     _step(
         "Slot engine in process: growth over spaces and days", "bench/engine_growth.py", quick_args=["--budget", "0.5"]
     ),
-    _step("Slot engine against django-appointment", "bench/appointment_compare.py"),
+    _step("Slot engine against django-appointment", "bench/appointment_compare.py", quick_args=["--budget", "2"]),
     _step(
         "Over HTTP: booking, slot page, rush",
         "bench/http/run.py",
@@ -73,13 +73,15 @@ def _accepted(target: list[str], flags: list[str]) -> list[str]:
     return flags if all(option in shown for option in options) else []
 
 
-def run_step(step: dict, *, quick: bool) -> dict:
+def run_step(step: dict, *, quick: bool, commit: str | None = None) -> dict:
     script = ROOT / step["script"]
     if not script.exists():
         return {**step, "command": "", "output": None, "error": f"not run: {step['script']} does not exist"}
     target = ["-m", step["module"]] if step["module"] else [step["script"]]
     extra = _accepted(target, step["quick_args"]) if quick else []
     command = [PYTHON, *target, *step["args"], *extra]
+    if commit and step["module"] == "bench.http.run":
+        command += ["--commit", commit]
     printable = " ".join(shlex.quote(part) for part in command)
     print(f"== {printable}", file=sys.stderr, flush=True)
     started = time.perf_counter()
@@ -203,7 +205,7 @@ def summary_table(http: dict | None, before: dict | None) -> list[str]:
     return lines
 
 
-def section(results: list[dict], *, quick: bool, started: datetime, elapsed: float) -> str:
+def section(results: list[dict], *, quick: bool, started: datetime, elapsed: float, commit: str | None) -> str:
     http = json.loads(HTTP_JSON.read_text()) if HTTP_JSON.exists() and _ran(results, "bench/http/run.py") else None
     before = json.loads(BEFORE_JSON.read_text()) if BEFORE_JSON.exists() else None
     commands = ["make bench            # = " + f"{PYTHON} bench/run_all.py" + (" --quick" if quick else "")]
@@ -214,7 +216,7 @@ def section(results: list[dict], *, quick: bool, started: datetime, elapsed: flo
         "",
         f"Measured {started:%d %b %Y %H:%M} (local time of the machine) by `make bench`"
         + (" **with --quick** (shorter runs: indicative only)" if quick else "")
-        + f", {elapsed / 60:.1f} minutes in all. Machine: {machine()}. Code: commit {commit_label()}. "
+        + f", {elapsed / 60:.1f} minutes in all. Machine: {machine()}. Code: commit {commit or commit_label()}. "
         "Every ratio is taken within one run, its two sides interleaved; the load client runs on the same "
         "machine as gunicorn, PostgreSQL and Redis, and other engineers' work may share the two cores, so "
         "absolute figures move between runs more than the ratios do.",
@@ -261,6 +263,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs of each benchmark, for development")
     parser.add_argument("--no-docs", action="store_true", help="print the section instead of rewriting the docs")
+    parser.add_argument("--commit", help="the code's commit, when the tree is not a git checkout (an export)")
     parser.add_argument("--only", nargs="+", metavar="SCRIPT", help="run only these scripts (paths as in bench/)")
     args = parser.parse_args()
     started = datetime.now()
@@ -268,8 +271,8 @@ def main():
     steps = [s for s in STEPS if not args.only or any(s["script"].endswith(name) for name in args.only)]
     if HTTP_JSON.exists():
         HTTP_JSON.unlink()  # never report an earlier run's figures as this one's
-    results = [run_step(step, quick=args.quick) for step in steps]
-    text = section(results, quick=args.quick, started=started, elapsed=time.perf_counter() - clock)
+    results = [run_step(step, quick=args.quick, commit=args.commit) for step in steps]
+    text = section(results, quick=args.quick, started=started, elapsed=time.perf_counter() - clock, commit=args.commit)
     if args.no_docs:
         print(text)
     else:
