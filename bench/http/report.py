@@ -118,9 +118,23 @@ def markdown(results: dict, *, before: dict | None = None) -> str:
         "",
         "#### Final booking POST against a bare view doing one INSERT",
         "",
+        "Stations open 07:00–23:00 every day in 30-minute slots, 14-day horizon, 12 rooms, 16 officers on "
+        "shift over all the open hours with a cap of 32 bookings a shift (staffing never binds). Each buyer "
+        "(verified address, logged-in session) has a wizard draft holding the item, a (slot, room) of their "
+        "own and a seller at a domain of their own, so every POST should book; "
+        f"{setup['sizes']['one']:,} buyers prepared for one station, {setup['sizes']['four']:,} spread over "
+        "four, shared evenly between the rounds (a round ends early when its share is used up). The baseline "
+        "view reads the posted form, inserts one row into a table of its own and answers 201; it gets no "
+        "session cookie, so that INSERT is its only query.",
+        "",
         *booking_table(results, before),
         "",
         "#### Slot page against a one-query page of the same size (sequential requests)",
+        "",
+        "The wizard's slot step (GET) for a buyer whose draft holds an item, at a station like the ones above "
+        f"with {setup['slot_page_bookings_filled']:,} confirmed bookings on about a quarter of its (slot, room) "
+        "pairs, each with an officer. The baseline runs one query (generate_series) and renders its rows "
+        "through a Django template into about the same number of bytes, without a session.",
         "",
         *slot_page_table(results, before),
         "",

@@ -148,8 +148,16 @@ def main():
     parser.add_argument("--save-before", action="store_true", help="record these figures as 'before'")
     parser.add_argument("--before-file", type=Path, default=BEFORE_FILE)
     parser.add_argument("--commit", help="the code's commit, when it is not a git checkout (an exported tree)")
+    parser.add_argument("--render", type=Path, help="print the tables of an earlier run's --json file; no measuring")
     parser.add_argument("--keep-db", action="store_true", help="leave sx_bench_http in place afterwards")
     args = parser.parse_args()
+    if args.render:
+        from bench.http.report import markdown
+
+        before = json.loads(args.before_file.read_text()) if args.before_file.exists() else None
+        results = json.loads(args.render.read_text())
+        print(markdown(results, before=None if results == before else before))
+        return
 
     os.environ.update(server.environment())
     server.database_recreate()
