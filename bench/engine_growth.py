@@ -9,8 +9,9 @@ dropped; SQLite in memory), filled by bench/_slot_data.py: one station per size,
 Saturday 9–19 in 30-minute slots, a 60-day horizon, about 30 % of room slots booked, officers on
 two shifts a day, absences and closures. `now` is pinned (Monday 1 March 2027, 07:00 Paris), so
 every run offers the same slots. Each case is one warm-up call, then the median of at least three
-timed calls. Prints a markdown fragment on stdout (run_all.py pastes it into docs/benchmarks.md);
-progress on stderr.
+timed calls, wall-clock and this process's CPU time (the machine is shared: the CPU time is what
+other work does not inflate). Prints a markdown fragment on stdout (run_all.py pastes it into
+docs/benchmarks.md); progress on stderr.
 
 The growth exponent k in "time ∝ n^k" between the smallest and the largest case says how the
 time grows: 1 is linear, 2 quadratic (below 1, the fixed cost of the queries still dominates).
@@ -82,7 +83,8 @@ def measure(args) -> list[dict]:
                 result = data.time_free_slots(station=stations[spaces], days=days, budget=args.budget)
                 result |= {"database": vendor, "spaces": spaces, "days": days}
                 data.log(
-                    f"  {spaces:>3} rooms × {days:>2} days: {result['ms']:8.1f} ms, {result['slots']} slots, "
+                    f"  {spaces:>3} rooms × {days:>2} days: {result['ms']:8.1f} ms ({result['cpu_ms']:.1f} CPU), "
+                    f"{result['slots']} slots, "
                     f"{result['queries']} queries (median of {result['calls']})"
                 )
                 results.append(result)
@@ -111,45 +113,59 @@ def fragment(results: list[dict], *, revision: str, command: str) -> str:
     lines = [
         "### Slot engine in process: growth over rooms and days",
         "",
-        f"`{command}` (commit {revision}; `now` pinned; median of at least 3 calls after a warm-up)",
+        f"`{command}` (commit {revision}; `now` pinned; median of 3 to 15 calls after a warm-up; "
+        "ms is wall-clock time, CPU ms this process's own, which other work on the machine does not inflate)",
         "",
-        "| database | rooms | days | ms | slots returned | queries | ms per day | µs per room·day |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| database | rooms | days | ms | CPU ms | slots returned | queries | ms per day | µs per room·day |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in results:
         per_day = r["ms"] / r["days"]
         lines.append(
-            f"| {r['database']} | {r['spaces']} | {r['days']} | {r['ms']:.1f} | {r['slots']:,} | {r['queries']} "
-            f"| {per_day:.2f} | {per_day * 1000 / r['spaces']:.0f} |"
+            f"| {r['database']} | {r['spaces']} | {r['days']} | {r['ms']:.1f} | {r['cpu_ms']:.1f} | {r['slots']:,} "
+            f"| {r['queries']} | {per_day:.2f} | {per_day * 1000 / r['spaces']:.0f} |"
         )
-    lines += ["", "Growth (exponent k in time ∝ n^k: 1 linear, 2 quadratic):", ""]
-    lines += ["| database | held fixed | grows | time ratio | size ratio | k |", "|---|---|---|--:|--:|--:|"]
-    by_case = {(r["database"], r["spaces"], r["days"]): r["ms"] for r in results}
+    lines += ["", "Growth (exponent k in time ∝ n^k: 1 linear, 2 quadratic; from wall-clock and from CPU time):", ""]
+    lines += [
+        "| database | held fixed | grows | size ratio | time ratio | k | CPU time ratio | k (CPU) |",
+        "|---|---|---|--:|--:|--:|--:|--:|",
+    ]
+    by_case = {(r["database"], r["spaces"], r["days"]): r for r in results}
     databases = list(dict.fromkeys(r["database"] for r in results))
     spaces = sorted({r["spaces"] for r in results})
     days = sorted({r["days"] for r in results})
+
+    def growth(database, fixed, grows, small, large, n_small, n_large):
+        cells = [database, fixed, grows, f"×{n_large / n_small:.1f}"]
+        for key in ("ms", "cpu_ms"):
+            a, b = small[key], large[key]
+            cells += [f"×{b / a:.1f}", f"{exponent(a, b, n_small, n_large):.2f}"]
+        return "| " + " | ".join(cells) + " |"
+
     for database in databases:
         if len(days) > 1:
             for n in spaces:
                 small, large = by_case[database, n, days[0]], by_case[database, n, days[-1]]
                 lines.append(
-                    f"| {database} | {n} rooms | days {days[0]} → {days[-1]} | ×{large / small:.1f} "
-                    f"| ×{days[-1] / days[0]:.1f} | {exponent(small, large, days[0], days[-1]):.2f} |"
+                    growth(database, f"{n} rooms", f"days {days[0]} → {days[-1]}", small, large, days[0], days[-1])
                 )
         if len(spaces) > 1:
             for d in days:
                 small, large = by_case[database, spaces[0], d], by_case[database, spaces[-1], d]
                 lines.append(
-                    f"| {database} | {d} days | rooms {spaces[0]} → {spaces[-1]} | ×{large / small:.1f} "
-                    f"| ×{spaces[-1] / spaces[0]:.1f} | {exponent(small, large, spaces[0], spaces[-1]):.2f} |"
+                    growth(
+                        database, f"{d} days", f"rooms {spaces[0]} → {spaces[-1]}", small, large, spaces[0], spaces[-1]
+                    )
                 )
     checks = []
     for (n, d), limit in TARGETS.items():
         for database in databases:
             if (database, n, d) in by_case:
-                ms = by_case[database, n, d]
+                ms, cpu_ms = by_case[database, n, d]["ms"], by_case[database, n, d]["cpu_ms"]
                 verdict = "met" if ms <= limit else "not met"
-                checks.append(f"{n} rooms × {d} days ≤ {limit:.0f} ms on {database}: {ms:.0f} ms, {verdict}")
+                checks.append(
+                    f"{n} rooms × {d} days ≤ {limit:.0f} ms on {database}: {ms:.0f} ms ({cpu_ms:.0f} CPU), {verdict}"
+                )
     if checks:
         lines += ["", "Targets (issue 10): " + "; ".join(checks) + "."]
     return "\n".join(lines)
