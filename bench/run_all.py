@@ -185,7 +185,9 @@ def summary_table(http: dict | None, before: dict | None) -> list[str]:
         invariants = sum(r["invariants"].values())
         return (
             f"booking POST p50/p95/p99 {rush.get('p50', float('nan')):,.0f}/{rush.get('p95', float('nan')):,.0f}/"
-            f"{rush.get('p99', float('nan')):,.0f} ms; {r['rush']['outcomes']}; 5xx {r['rush']['responses_5xx']}; "
+            f"{rush.get('p99', float('nan')):,.0f} ms; "
+            + ", ".join(f"{label} {count}" for label, count in sorted(r["rush"]["outcomes"].items()))
+            + f"; 5xx {r['rush']['responses_5xx']}; "
             f"invariant violations {invariants}"
         )
 
@@ -264,7 +266,9 @@ def main():
     parser.add_argument("--quick", action="store_true", help="shorter runs of each benchmark, for development")
     parser.add_argument("--no-docs", action="store_true", help="print the section instead of rewriting the docs")
     parser.add_argument("--commit", help="the code's commit, when the tree is not a git checkout (an export)")
-    parser.add_argument("--only", nargs="+", metavar="SCRIPT", help="run only these scripts (paths as in bench/)")
+    parser.add_argument(
+        "--only", nargs="+", metavar="SCRIPT", help="run only these scripts and print the section (docs untouched)"
+    )
     args = parser.parse_args()
     started = datetime.now()
     clock = time.perf_counter()
@@ -273,7 +277,7 @@ def main():
         HTTP_JSON.unlink()  # never report an earlier run's figures as this one's
     results = [run_step(step, quick=args.quick, commit=args.commit) for step in steps]
     text = section(results, quick=args.quick, started=started, elapsed=time.perf_counter() - clock, commit=args.commit)
-    if args.no_docs:
+    if args.no_docs or args.only:  # a partial run never replaces the recorded section
         print(text)
     else:
         docs_rewrite(text)
