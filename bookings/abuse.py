@@ -37,19 +37,23 @@ def buyer_no_shows(*, buyer):
     return Booking.objects.filter(buyer=buyer, status=BookingStatus.NO_SHOW, no_show_party__in=BUYER_ABSENT)
 
 
-def buyer_ban_until(*, buyer, now: datetime | None = None) -> datetime | None:
-    """The moment the buyer may book again, or None when they may now."""
+def ban_window_start(now: datetime) -> datetime:
+    """No-shows that started before this can no longer ban anyone."""
+    window = timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS)
+    return now - timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_DAYS) - window
+
+
+def ban_until_from(no_show_starts: list[datetime], *, lifted_at: datetime | None, now: datetime) -> datetime | None:
+    """The ban's end from the buyer's no-shows (their slots' starts) and the last lift; None when not banned."""
     threshold = settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD
-    if threshold <= 0 or getattr(buyer, "pk", None) is None:
+    if threshold <= 0:
         return None
-    now = now or timezone.now()
     window = timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS)
     length = timedelta(days=settings.BOOKINGS_NO_SHOW_BAN_DAYS)
-    misses = buyer_no_shows(buyer=buyer).filter(starts_at__gt=now - length - window, starts_at__lte=now)
-    lifted_at = BookingBanLift.objects.filter(buyer=buyer).aggregate(at=Max("lifted_at"))["at"]
-    if lifted_at is not None:
-        misses = misses.filter(starts_at__gte=lifted_at)
-    times = sorted(misses.values_list("starts_at", flat=True), reverse=True)
+    times = sorted(
+        (at for at in no_show_starts if ban_window_start(now) < at <= now and (lifted_at is None or at >= lifted_at)),
+        reverse=True,
+    )
     # The latest no-show still within its ban that closes a window of `threshold`
     # no-shows sets the end; later ones end later, so the first found wins.
     for latest in times:
@@ -60,17 +64,30 @@ def buyer_ban_until(*, buyer, now: datetime | None = None) -> datetime | None:
     return None
 
 
-def buyer_ban_error(*, buyer, station: Station, now: datetime | None = None) -> BookingBanned | None:
-    """The refusal to show the buyer (dates in the station's time zone), or None when they may book."""
-    until = buyer_ban_until(buyer=buyer, now=now)
+def buyer_ban_until(*, buyer, now: datetime | None = None) -> datetime | None:
+    """The moment the buyer may book again, or None when they may now."""
+    if settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD <= 0 or getattr(buyer, "pk", None) is None:
+        return None
+    now = now or timezone.now()
+    misses = buyer_no_shows(buyer=buyer).filter(starts_at__gt=ban_window_start(now), starts_at__lte=now)
+    lifted_at = BookingBanLift.objects.filter(buyer=buyer).aggregate(at=Max("lifted_at"))["at"]
+    return ban_until_from(list(misses.values_list("starts_at", flat=True)), lifted_at=lifted_at, now=now)
+
+
+def ban_error(until: datetime | None, zone) -> BookingBanned | None:
     if until is None:
         return None
     return BookingBanned.until(
         until,
-        station.zone,
+        zone,
         count=settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD,
         days=settings.BOOKINGS_NO_SHOW_BAN_WINDOW_DAYS,
     )
+
+
+def buyer_ban_error(*, buyer, station: Station, now: datetime | None = None) -> BookingBanned | None:
+    """The refusal to show the buyer (dates in the station's time zone), or None when they may book."""
+    return ban_error(buyer_ban_until(buyer=buyer, now=now), station.zone)
 
 
 def check_buyer_may_book(*, buyer, station: Station, now: datetime | None = None) -> None:
@@ -81,27 +98,33 @@ def check_buyer_may_book(*, buyer, station: Station, now: datetime | None = None
 
 
 def slot_refusal(
-    *, station: Station, kind: str, starts_at: datetime, now: datetime, buyer, ignore_pressure: bool
+    *,
+    refused: SlotUnavailable,
+    station: Station,
+    kind: str,
+    starts_at: datetime,
+    now: datetime,
+    buyer,
+    ignore_pressure: bool,
 ) -> SlotUnavailable:
-    """The engine did not offer this slot: held back after a party freed it (with the time it comes
-    back), or simply taken. Only runs when a booking is refused, so the second pass costs nothing else."""
-    if (
-        station_slot(
-            station=station,
-            kind=kind,
-            starts_at=starts_at,
-            now=now,
-            buyer=buyer,
-            ignore_pressure=ignore_pressure,
-            holdback=False,
-        )
-        is None
-    ):
-        return SlotUnavailable()
+    """Why the one-slot check refused a slot: held back after a party freed it (with the time it comes
+    back), or the check's own reason (taken, no officer free). Only runs when a booking is refused, so
+    the second pass of the engine costs nothing else."""
+    without_holdback = station_slot(
+        station=station,
+        kind=kind,
+        starts_at=starts_at,
+        now=now,
+        buyer=buyer,
+        ignore_pressure=ignore_pressure,
+        holdback=False,
+    )
+    if without_holdback is None:
+        return refused
     until = held_back_until(
         station=station, kind=kind, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now, buyer=buyer
     )
-    return SlotHeldBack.until(until, station.zone) if until else SlotUnavailable()
+    return SlotHeldBack.until(until, station.zone) if until else refused
 
 
 def ban_lift_candidates(*, station: Station | None = None, now: datetime | None = None):

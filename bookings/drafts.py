@@ -9,6 +9,7 @@ retention sweep deletes it (drafts_delete_stale, from bookings.retention).
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 
 from stations.models import Station
@@ -25,6 +26,17 @@ def draft_get(*, buyer, station: Station, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     draft = BookingDraft.objects.filter(buyer=buyer, station=station, saved_at__gte=draft_cutoff(now)).first()
     return dict(draft.answers) if draft else {}
+
+
+def station_with_draft(*, slug: str, buyer, now: datetime | None = None) -> Station | None:
+    """The active station, carrying the buyer's answers there as `draft_answers` (None if none): one query."""
+    now = now or timezone.now()
+    answers = BookingDraft.objects.filter(buyer=buyer, station=OuterRef("pk"), saved_at__gte=draft_cutoff(now))
+    return (
+        Station.objects.filter(slug=slug, is_active=True)
+        .annotate(draft_answers=Subquery(answers.values("answers")[:1], output_field=JSONField()))
+        .first()
+    )
 
 
 def draft_save(*, buyer, station: Station, now: datetime | None = None, **answers) -> dict:

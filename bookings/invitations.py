@@ -11,15 +11,15 @@ would send one to any address every few seconds. So, over a rolling 24 hours:
 
 Both count the bookings created, whatever became of them since: cancelling gives
 no invitation back. booking_create checks under its buyer row lock (and, for the
-recipient, a lock of its own), so concurrent requests cannot go past a cap; the
+recipient, a lock of its own: recipient_lock_id), so concurrent requests cannot go past a cap; the
 wizard's seller step checks early, so the buyer learns it before the last step.
+booking_create reads both counts in one statement under its locks (bookings.buyer_checks).
 """
 
 import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.utils import formats, timezone
 
@@ -37,14 +37,13 @@ def seller_is_buyer(*, buyer, seller_email: str) -> bool:
 
 
 def invitation_quota_check(
-    *, buyer, seller_email: str, now: datetime, zone, rebooked_from: Booking | None = None, lock: bool = False
+    *, buyer, seller_email: str, now: datetime, zone, rebooked_from: Booking | None = None
 ) -> None:
     """Raise TooManyInvitations or SellerInvitedTooOften when this invitation would go past a cap.
 
-    `lock`: inside booking_create's transaction, also serialise invitations to this
-    recipient (the buyer's row lock already serialises the buyer's own).
+    The wizard's early check; booking_create checks again under its locks (bookings.buyer_checks).
     """
-    if _is_same_seller_rebooking(seller_email=seller_email, rebooked_from=rebooked_from):
+    if is_same_seller_rebooking(seller_email=seller_email, rebooked_from=rebooked_from):
         # A priority rebooking after the station cancelled (closure, pressure)
         # re-invites the same seller to the same sale: the station caused it, the
         # signed link works once per cancelled booking, and the cancelled booking
@@ -53,58 +52,74 @@ def invitation_quota_check(
         # counted. A rebooking that names another seller is an ordinary invitation.
         return
     since = now - WINDOW
-    limit = settings.BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY
     sent = _counted(Booking.objects.filter(buyer=buyer, created_at__gt=since))
-    if len(sent) >= limit:
-        raise TooManyInvitations(TooManyInvitations.message % {"limit": limit, "when": _again_from(sent, limit, zone)})
-    key = _mailbox_key(seller_email)
-    if lock:
-        _lock_recipient(key)
+    invitation_caps_check(sent_by_buyer=sent, zone=zone)
+    received = _counted(recent_to_domain(seller_email, since=since), recipient_key=mailbox_key(seller_email))
+    invitation_caps_check(sent_to_recipient=received, zone=zone)
+
+
+def invitation_caps_check(*, sent_by_buyer: list[datetime] = (), sent_to_recipient: list[datetime] = (), zone) -> None:
+    """Raise when the buyer's invitations, or the recipient's, of the last 24 hours (oldest first) reach a cap."""
+    limit = settings.BOOKINGS_INVITATIONS_PER_BUYER_PER_DAY
+    if len(sent_by_buyer) >= limit:
+        raise TooManyInvitations(
+            TooManyInvitations.message % {"limit": limit, "when": _again_from(sent_by_buyer, limit, zone)}
+        )
     limit = settings.BOOKINGS_INVITATIONS_PER_RECIPIENT_PER_DAY
-    received = _counted(_recent_to_domain(seller_email, since=since), recipient_key=key)
-    if len(received) >= limit:
+    if len(sent_to_recipient) >= limit:
         raise SellerInvitedTooOften(
-            SellerInvitedTooOften.message % {"limit": limit, "when": _again_from(received, limit, zone)}
+            SellerInvitedTooOften.message % {"limit": limit, "when": _again_from(sent_to_recipient, limit, zone)}
         )
 
 
-def _mailbox_key(address: str) -> str:
+def mailbox_key(address: str) -> str:
     # The form's EmailField let the address through; should email_canonical not
     # read it, the address itself still counts, case aside.
     return email_canonical(address) or address.strip().casefold()
 
 
-def _is_same_seller_rebooking(*, seller_email: str, rebooked_from: Booking | None) -> bool:
-    return rebooked_from is not None and _mailbox_key(seller_email) == _mailbox_key(rebooked_from.seller_email)
+def is_same_seller_rebooking(*, seller_email: str, rebooked_from: Booking | None) -> bool:
+    return rebooked_from is not None and mailbox_key(seller_email) == mailbox_key(rebooked_from.seller_email)
 
 
-def _recent_to_domain(seller_email: str, *, since: datetime):
-    """Bookings created since `since` whose seller's address is at the recipient's domain.
+def recent_to_domain(seller_email: str, *, since: datetime):
+    """Bookings created since `since` whose seller's address is at the recipient's domain."""
+    return Booking.objects.filter(at_domain(seller_email), created_at__gt=since)
+
+
+def at_domain(seller_email: str) -> Q:
+    """Bookings whose seller's address is at the recipient's domain (any spelling of it).
 
     The domain narrows the rows in SQL; the mailbox comparison itself is Python's
     (email_canonical), so that it is the one function everywhere. (SQLite's LIKE
     folds ASCII case only: a Unicode domain typed in capitals escapes the narrowing
     there, in development; PostgreSQL's UPPER folds it.)
     """
-    recent = Booking.objects.filter(created_at__gt=since)
     spellings = email_domain_spellings(seller_email)
     if not spellings:
-        return recent
-    at_domain = Q()
-    for domain in spellings:
-        at_domain |= Q(seller_email__iendswith=f"@{domain}")
-    return recent.filter(at_domain)
+        return Q()
+    domain = Q()
+    for spelling in spellings:
+        domain |= Q(seller_email__iendswith=f"@{spelling}")
+    return domain
 
 
 def _counted(bookings, *, recipient_key: str | None = None) -> list[datetime]:
     """Creation times of the invitations among `bookings` (to `recipient_key` if given), oldest first."""
-    rows = bookings.order_by("created_at").values_list("created_at", "seller_email", "rebooked_from__seller_email")
-    return [
+    rows = bookings.values_list("created_at", "seller_email", "rebooked_from__seller_email")
+    return counted_invitations(rows, recipient_key=recipient_key)
+
+
+def counted_invitations(rows, *, recipient_key: str | None = None) -> list[datetime]:
+    """From (created_at, seller_email, seller_email of the booking it rebooks) rows: the creation times
+    of the invitations (to `recipient_key` if given), oldest first. A rebooking of the same seller
+    after the station cancelled is no new invitation."""
+    return sorted(
         created_at
         for created_at, seller_email, cancelled_seller_email in rows
-        if (recipient_key is None or _mailbox_key(seller_email) == recipient_key)
-        and not (cancelled_seller_email and _mailbox_key(seller_email) == _mailbox_key(cancelled_seller_email))
-    ]
+        if (recipient_key is None or mailbox_key(seller_email) == recipient_key)
+        and not (cancelled_seller_email and mailbox_key(seller_email) == mailbox_key(cancelled_seller_email))
+    )
 
 
 def _again_from(sent: list[datetime], limit: int, zone) -> str:
@@ -114,18 +129,13 @@ def _again_from(sent: list[datetime], limit: int, zone) -> str:
     return formats.date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT")
 
 
-def _lock_recipient(key: str) -> None:
-    """Serialise invitations to one mailbox until the transaction ends.
+def recipient_lock_id(seller_email: str) -> int:
+    """The PostgreSQL advisory lock that serialises invitations to one mailbox (bookings.buyer_checks).
 
     Two buyers inviting the same address hold different buyer locks (and maybe
-    different stations'), so without this both could count 2 of 3 and both
-    insert. PostgreSQL's transaction-scoped advisory lock needs no table; it is
-    taken after the buyer's and the station's locks, in that order, and a
-    transaction takes one, so it cannot deadlock with them. SQLite (development)
-    runs one writing transaction at a time anyway.
+    different stations'), so without it both could count 2 of 3 and both insert.
     """
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8, person=b"sx-invite").digest()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
+    digest = hashlib.blake2b(
+        mailbox_key(seller_email).encode("utf-8", "surrogatepass"), digest_size=8, person=b"sx-invite"
+    ).digest()
+    return int.from_bytes(digest, "big", signed=True)

@@ -79,14 +79,17 @@ class ItemKind(models.TextChoices):
     VEHICLE = "vehicle", _("A vehicle")
 
 
+def holds_at(now) -> Q:
+    """A booking that holds its slot at `now`: an expired hold never counts."""
+    return Q(status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN]) | Q(
+        status=BookingStatus.PENDING, hold_expires_at__gt=now
+    )
+
+
 class BookingQuerySet(models.QuerySet):
     def active(self, now=None):
         """Bookings that hold their slot at `now`: an expired hold never counts."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(status__in=[BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN])
-            | Q(status=BookingStatus.PENDING, hold_expires_at__gt=now)
-        )
+        return self.filter(holds_at(now or timezone.now()))
 
     def overlapping(self, starts_at, ends_at):
         return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
@@ -204,6 +207,8 @@ class Booking(models.Model):
             models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_idx"),
             # The reminder and no-show sweeps: confirmed bookings by start.
             models.Index(fields=["status", "starts_at"], name="booking_status_start_idx"),
+            # The invitation caps count the bookings created in the last 24 hours (bookings.buyer_checks).
+            models.Index(fields=["created_at"], name="booking_created_idx"),
             # The retention purge looks only at rows not yet anonymised.
             models.Index(
                 fields=["ends_at"], name="booking_not_anonymised_idx", condition=Q(anonymised_at__isnull=True)

@@ -7,17 +7,18 @@ change sends nothing.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from charter.models import CharterVersion
 from charter.selectors import charter_check, charter_current, charter_verdict_for_booking
-from charter.services import charter_review_record
+from charter.services import charter_review_create, charter_review_record
 from stations.models import SpaceKind, Station
 
-from .abuse import check_buyer_may_book, slot_refusal
+from .abuse import slot_refusal
+from .buyer_checks import buyer_checks, buyer_lock
+from .drafts import draft_clear
 from .exceptions import (
     BookingError,
     CharterViolation,
@@ -25,10 +26,8 @@ from .exceptions import (
     RebookingUnavailable,
     SellerIsBuyer,
     SlotUnavailable,
-    StationUnderPressure,
-    TooManyActiveBookings,
 )
-from .invitations import invitation_quota_check, seller_is_buyer
+from .invitations import seller_is_buyer
 from .models import (
     OUTCOME_STATUSES,
     Actor,
@@ -41,7 +40,8 @@ from .models import (
     new_reference,
 )
 from .outbox import enqueue_on_commit
-from .selectors import buyer_active_booking_count, hold_deadline, station_slot
+from .selectors import hold_deadline
+from .slots.booking_check import slot_check
 
 S = BookingStatus
 
@@ -78,25 +78,6 @@ def _transition(
     return booking
 
 
-def _expire_overdue_holds(*, station: Station, starts_at: datetime, ends_at: datetime, now: datetime) -> None:
-    """Expire the lapsed holds on a slot before it is booked again, so the database constraint sees them gone."""
-    for booking in Booking.objects.filter(
-        station=station, status=S.PENDING, hold_expires_at__lte=now, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ):
-        booking_expire(booking=booking, now=now)
-
-
-def _unused_reference() -> str:
-    # Only 25**5 references exist, so draws collide as bookings pile up; left to
-    # the unique constraint, a collision would surface as a misleading
-    # SlotUnavailable below. (Two creations drawing the same fresh reference at
-    # the same instant remain possible but negligible.)
-    while True:
-        reference = new_reference()
-        if not Booking.objects.filter(reference=reference).exists():
-            return reference
-
-
 def booking_create(
     *,
     buyer,
@@ -111,12 +92,19 @@ def booking_create(
     seller_name: str,
     language: str | None = None,
     rebooked_from: Booking | None = None,
+    clear_draft: bool = False,
 ) -> Booking:
     """Book a free slot for the buyer and invite the seller. Raises a BookingError subclass when it cannot.
 
     `rebooked_from`: a booking the station cancelled (closure, pressure), rebooked with
     the priority link of its apology email (bookings.rebooking): the pressure switch
-    does not stop it, and the link works once.
+    does not stop it, and the link works once. `clear_draft`: the wizard's answers at
+    this station go with the booking (bookings.drafts), in the same transaction.
+
+    Locks, always in this order: the buyer (with the seller's mailbox), then the
+    station. Under the station's lock only the one-slot check and the inserts run
+    (bookings.slots.booking_check), so bookings at one station queue for a few
+    round trips each.
     """
     if seller_is_buyer(buyer=buyer, seller_email=seller_email):
         raise SellerIsBuyer
@@ -128,52 +116,49 @@ def booking_create(
         item_kind = ItemKind.VEHICLE  # the charter sends a vehicle to a parking bay, whatever was declared
     kind = SpaceKind.BAY if item_kind == ItemKind.VEHICLE else SpaceKind.ROOM
     now = timezone.now()
-    limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
+    priority = rebooked_from is not None
+    reference = new_reference()
     try:
         with transaction.atomic():
-            # One booking at a time per buyer (the limit on active bookings holds
-            # across stations) and per station (the officer-capacity check and the
-            # insert must see the same roster and bookings). Always in this order.
-            get_user_model().objects.select_for_update().filter(pk=buyer.pk).first()
-            check_buyer_may_book(buyer=buyer, station=station, now=now)  # the no-show ban (bookings.abuse)
-            # The locked row's switch counts, not the caller's copy of the station.
-            station = Station.objects.select_for_update().get(pk=station.pk)
-            priority = rebooked_from is not None
+            buyer_lock(buyer=buyer, seller_email=seller_email)
+            buyer_checks(buyer=buyer, seller_email=seller_email, station=station, now=now, rebooked_from=rebooked_from)
             if priority:
                 _check_rebooking(rebooked_from=rebooked_from, buyer=buyer, station=station)
-            elif station.pressure_blocks(starts_at, starts_at + station.slot_length):
-                raise StationUnderPressure.for_station(station)
-            if buyer_active_booking_count(buyer=buyer, now=now) >= limit:
-                raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
-            # Invitations a day, per buyer and per recipient: no mail relay (bookings.invitations).
-            invitation_quota_check(
-                buyer=buyer,
-                seller_email=seller_email,
-                now=now,
-                zone=station.zone,
-                rebooked_from=rebooked_from,
-                lock=True,
-            )
-            _expire_overdue_holds(
-                station=station, starts_at=starts_at, ends_at=starts_at + station.slot_length, now=now
-            )
-            slot = station_slot(
-                station=station, kind=kind, starts_at=starts_at, now=now, ignore_pressure=priority, buyer=buyer
-            )
-            if slot is None:
-                raise slot_refusal(  # taken, or held back after a cancellation (bookings.abuse)
-                    station=station, kind=kind, starts_at=starts_at, now=now, buyer=buyer, ignore_pressure=priority
+            if clear_draft:
+                draft_clear(buyer=buyer, station=station)
+            # The locked row's switch and roster settings count, not the caller's copy of the station.
+            station = Station.objects.select_for_update().get(pk=station.pk)
+            try:
+                choice = slot_check(
+                    station=station,
+                    kind=kind,
+                    starts_at=starts_at,
+                    now=now,
+                    buyer=buyer,
+                    reference=reference,
+                    ignore_pressure=priority,
                 )
+            except SlotUnavailable as refused:
+                raise slot_refusal(  # taken, no officer, or held back after a cancellation (bookings.abuse)
+                    refused=refused,
+                    station=station,
+                    kind=kind,
+                    starts_at=starts_at,
+                    now=now,
+                    buyer=buyer,
+                    ignore_pressure=priority,
+                ) from None
+            for lapsed in Booking.objects.filter(pk__in=choice.lapsed_booking_ids):
+                booking_expire(booking=lapsed, now=now)  # the constraint must see them gone
             booking = Booking.objects.create(
-                reference=_unused_reference(),
+                reference=_unused_reference() if choice.reference_taken else reference,
                 station=station,
-                space_id=slot.free_space_ids[0],
-                # The officer the engine found for this slot, reserved under the
-                # same lock (bookings.assignment); confirmed when the seller accepts.
-                officer_id=slot.officer_ids[0] if kind == SpaceKind.ROOM else None,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                hold_expires_at=hold_deadline(station=station, starts_at=slot.starts_at, now=now),
+                space_id=choice.space_id,
+                # Reserved under the station's lock (bookings.assignment); confirmed when the seller accepts.
+                officer_id=choice.officer_id,
+                starts_at=starts_at,
+                ends_at=starts_at + station.slot_length,
+                hold_expires_at=hold_deadline(station=station, starts_at=starts_at, now=now),
                 buyer=buyer,
                 seller_email=seller_email.strip(),
                 seller_name=seller_name.strip(),
@@ -186,12 +171,23 @@ def booking_create(
                 buyer_charter_version=charter,
                 rebooked_from=rebooked_from,
             )
-            charter_review_record(booking=booking, version=charter, verdict=verdict, now=now)
+            charter_review_create(booking=booking, version=charter, verdict=verdict, now=now)
             _record_event(booking=booking, from_status="", to_status=S.PENDING, role=Actor.BUYER, user=buyer)
     except IntegrityError as exc:
         # The database constraint caught a concurrent booking of the same space.
         raise SlotUnavailable from exc
     return booking
+
+
+def _unused_reference() -> str:
+    # Only 25**5 references exist, so draws collide as bookings pile up; left to
+    # the unique constraint, a collision would surface as a misleading
+    # SlotUnavailable. booking_create's first draw is checked within the slot
+    # check's statement; this further loop runs only when that one was taken.
+    while True:
+        reference = new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
 
 
 def charter_refusal_record(*, station: Station, category: str, version: CharterVersion | None = None) -> None:

@@ -89,19 +89,27 @@ def charter_version_publish(*, version: CharterVersion, now: datetime | None = N
 def charter_review_record(*, booking, version: CharterVersion, verdict: Verdict, now: datetime | None = None):
     """Keep the automatic verdict on a booking's item (made at booking, redone at the seller's acceptance)."""
     review, _created = BookingCharterReview.objects.update_or_create(
-        booking=booking,
-        defaults={
-            "version": version,
-            # What the rules said: a staff override stays in its own fields.
-            "verdict": verdict.automatic or verdict.verdict,
-            "space_kind": verdict.space_kind,
-            "category": verdict.category,
-            "rule_id": verdict.rule_id,
-            "term": verdict.term[:200],
-            "checked_at": now or timezone.now(),
-        },
+        booking=booking, defaults={"version": version, "checked_at": now or timezone.now(), **_review_fields(verdict)}
     )
     return review
+
+
+def _review_fields(verdict: Verdict) -> dict:
+    return {
+        # What the rules said: a staff override stays in its own fields.
+        "verdict": verdict.automatic or verdict.verdict,
+        "space_kind": verdict.space_kind,
+        "category": verdict.category,
+        "rule_id": verdict.rule_id,
+        "term": verdict.term[:200],
+    }
+
+
+def charter_review_create(*, booking, version: CharterVersion, verdict: Verdict, now: datetime | None = None):
+    """The automatic verdict on a new booking's item: one INSERT (the booking has no review yet)."""
+    return BookingCharterReview.objects.create(
+        booking=booking, version=version, checked_at=now or timezone.now(), **_review_fields(verdict)
+    )
 
 
 def booking_charter_override(

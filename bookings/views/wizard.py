@@ -8,20 +8,21 @@ booking_create.
 from functools import wraps
 from itertools import groupby
 
-from allauth.account.decorators import verified_email_required
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from accounts.decorators import verified_email_required
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from config.user_input import parse_day
 from stations.models import SpaceKind, Station
 
 from ..abuse import buyer_ban_error
-from ..drafts import draft_clear, draft_forget, draft_get, draft_save
+from ..drafts import draft_clear, draft_forget, draft_get, draft_save, station_with_draft
 from ..exceptions import (
     BookingError,
     CharterViolation,
@@ -43,6 +44,8 @@ STEPS = ("item", "slot", "seller", "review")
 
 
 def _draft(request, station) -> dict:
+    if hasattr(station, "draft_answers"):  # read with the station (_booking_open)
+        return dict(station.draft_answers or {})
     return draft_get(buyer=request.user, station=station)
 
 
@@ -108,30 +111,37 @@ def _guard(request, station, step):
     return draft, None
 
 
-def _booking_open(view):
-    """Bookings need a published charter to check items against; without one, say so instead of failing."""
+def _booking_open(view=None, *, books=False):
+    """Bookings need a published charter to check items against; without one, say so instead of failing.
+
+    The view gets the station (one query) instead of its slug. `books`: the step whose
+    POST calls booking_create, which checks the no-show ban itself under its lock.
+    """
+    if view is None:
+        return lambda view: _booking_open(view, books=books)
 
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
+        station = station_with_draft(slug=slug, buyer=request.user)
+        if station is None:
+            raise Http404
         try:
             charter_current()
         except NoPublishedCharter:
-            return render(request, "bookings/wizard/closed.html", {"station": _station(slug)}, status=503)
+            return render(request, "bookings/wizard/closed.html", {"station": station}, status=503)
         # A buyer under a no-show ban learns it at the first step, with the date it
         # ends, rather than after filling the wizard in (booking_create refuses too).
-        banned = buyer_ban_error(buyer=request.user, station=_station(slug))
+        banned = None if books and request.method == "POST" else buyer_ban_error(buyer=request.user, station=station)
         if banned is not None:
-            return render(
-                request, "bookings/wizard/banned.html", {"station": _station(slug), "error": banned}, status=403
-            )
-        return view(request, slug, *args, **kwargs)
+            return render(request, "bookings/wizard/banned.html", {"station": station, "error": banned}, status=403)
+        return view(request, station, *args, **kwargs)
 
     return verified_email_required(wrapper)
 
 
 @_booking_open
-def start(request, slug):
-    return redirect("bookings:item", slug=_station(slug).slug)
+def start(request, station):
+    return redirect("bookings:item", slug=station.slug)
 
 
 @verified_email_required
@@ -154,8 +164,7 @@ def rebook(request, token):
 
 @_booking_open
 @require_http_methods(["GET", "POST"])
-def item_step(request, slug):
-    station = _station(slug)
+def item_step(request, station):
     draft = _draft(request, station)
     form = ItemForm(posted(request), initial=draft.get("item"))
     if request.method == "POST" and form.is_valid():
@@ -170,8 +179,7 @@ def item_step(request, slug):
 
 @_booking_open
 @require_http_methods(["GET", "POST"])
-def slot_step(request, slug):
-    station = _station(slug)
+def slot_step(request, station):
     draft, redirection = _guard(request, station, "slot")
     if redirection:
         return redirection
@@ -211,8 +219,7 @@ def slot_step(request, slug):
 
 @_booking_open
 @require_http_methods(["GET", "POST"])
-def seller_step(request, slug):
-    station = _station(slug)
+def seller_step(request, station):
     draft, redirection = _guard(request, station, "seller")
     if redirection:
         return redirection
@@ -228,11 +235,10 @@ def seller_step(request, slug):
     return render(request, "bookings/wizard/seller.html", _context(station, "seller", draft, form=form))
 
 
-@_booking_open
+@_booking_open(books=True)
 @ratelimit(key="user", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
-def review_step(request, slug):
-    station = _station(slug)
+def review_step(request, station):
     draft, redirection = _guard(request, station, "review")
     if redirection:
         return redirection
@@ -252,6 +258,7 @@ def review_step(request, slug):
                 seller_name=draft["seller"]["seller_name"],
                 language=request.LANGUAGE_CODE,
                 rebooked_from=Booking.objects.filter(pk=draft["rebook"]).first() if draft.get("rebook") else None,
+                clear_draft=True,
                 **draft["item"],
             )
         except SlotUnavailable as error:
@@ -275,7 +282,6 @@ def review_step(request, slug):
         except BookingError as error:
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
-        _clear_draft(request, station)
         messages.success(
             request,
             _("Booking %(reference)s is made. We have emailed the seller, who must accept it.")

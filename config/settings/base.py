@@ -127,9 +127,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# Django's and allauth's backends, whose user carries has_verified_email (accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -317,6 +318,9 @@ BOOKINGS_DRAFT_HOURS = env.int("BOOKINGS_DRAFT_HOURS", default=24)
 # the hourly clear-expired-sessions sweep then deletes its row. No wizard draft is
 # kept in it (see BOOKINGS_DRAFT_HOURS), so this bounds only a login.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=7 * 24 * 3600)
+# Sessions are read from the cache (Redis in production) and written through to the
+# database: a request that does not change its session costs no query for it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A buyer absent from this many exchanges within the window (days) cannot book
 # for BAN_DAYS after the latest one; staff can lift it (bookings/abuse.py).
 BOOKINGS_NO_SHOW_BAN_THRESHOLD = env.int("BOOKINGS_NO_SHOW_BAN_THRESHOLD", default=2)

@@ -1,0 +1,110 @@
+"""What booking_create checks about the buyer, under the buyer's lock, in two statements.
+
+1. The lock: the buyer's row (the limit of active bookings and the invitation cap
+   hold across stations) and, on PostgreSQL, an advisory lock on the seller's mailbox
+   (the cap per recipient holds across buyers), taken together in one SELECT. Every
+   transaction that takes both takes them in this one statement, before any station's
+   lock, so the three kinds of lock are always taken in the same order.
+2. The rows: the buyer's bookings that still count (active, invited in the last 24
+   hours, no-shows that can ban) and those invited to the seller's domain, with the
+   buyer's last ban lift; the rules then run in Python: the no-show ban
+   (bookings.abuse), the limit of active bookings, the invitation caps
+   (bookings.invitations).
+
+After the lock, the second statement reads with a snapshot taken after every
+concurrent booking of this buyer (or to this recipient) committed: READ COMMITTED
+takes one per statement, which is why the lock and the read are two.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Subquery, TextField
+from django.db.models.expressions import RawSQL
+
+from stations.models import Station
+
+from .abuse import BUYER_ABSENT, ban_error, ban_until_from, ban_window_start
+from .exceptions import TooManyActiveBookings
+from .invitations import (
+    WINDOW,
+    at_domain,
+    counted_invitations,
+    invitation_caps_check,
+    is_same_seller_rebooking,
+    mailbox_key,
+    recipient_lock_id,
+)
+from .models import Booking, BookingBanLift, BookingStatus, holds_at
+
+
+def buyer_lock(*, buyer, seller_email: str | None) -> None:
+    """Lock the buyer's row and, on PostgreSQL, the seller's mailbox until the transaction ends."""
+    users = get_user_model().objects.select_for_update().filter(pk=buyer.pk)
+    columns = ["pk"]
+    if seller_email is not None and connection.vendor == "postgresql":
+        # SQLite (development) runs one writing transaction at a time anyway.
+        users = users.annotate(
+            mailbox_lock=RawSQL("pg_advisory_xact_lock(%s)::text", (recipient_lock_id(seller_email),), TextField())
+        )
+        columns.append("mailbox_lock")  # selected, or the lock is never taken
+    users.values_list(*columns).first()
+
+
+def buyer_checks(
+    *, buyer, seller_email: str, station: Station, now: datetime, rebooked_from: Booking | None = None
+) -> None:
+    """Raise BookingBanned, TooManyActiveBookings, TooManyInvitations or SellerInvitedTooOften. One query.
+
+    Call under buyer_lock(). A priority rebooking of the same seller is neither checked
+    against the invitation caps nor counted (bookings.invitations).
+    """
+    since = now - WINDOW
+    counts_invitation = not is_same_seller_rebooking(seller_email=seller_email, rebooked_from=rebooked_from)
+    # Only bookings still to come or under way count against the limit: one whose slot
+    # is over stays confirmed until staff record an outcome, and must not lock the buyer out.
+    active = holds_at(now) & Q(ends_at__gt=now)
+    no_shows = Q(status=BookingStatus.NO_SHOW, no_show_party__in=BUYER_ABSENT, starts_at__gt=ban_window_start(now))
+    recent = Q(created_at__gt=since)
+    rows = Booking.objects.filter(Q(buyer=buyer) & (recent | active | no_shows) | recent & at_domain(seller_email))
+    last_lift = BookingBanLift.objects.filter(buyer=buyer).values("buyer").annotate(at=Max("lifted_at")).values("at")
+    rows = rows.annotate(
+        last_lift=Subquery(last_lift),
+        is_active=ExpressionWrapper(active, output_field=BooleanField()),
+    ).values_list(
+        "buyer_id",
+        "is_active",
+        "status",
+        "no_show_party",
+        "starts_at",
+        "created_at",
+        "seller_email",
+        "rebooked_from__seller_email",
+        "last_lift",
+    )
+    by_buyer, to_domain, no_show_starts, active_count, lifted_at = [], [], [], 0, None
+    for buyer_id, is_active, status, party, starts_at, created_at, email, rebooked_email, last_lift in rows:
+        invitation = (created_at, email, rebooked_email)
+        if buyer_id == buyer.pk:
+            lifted_at = last_lift
+            active_count += bool(is_active)
+            if status == BookingStatus.NO_SHOW and party in BUYER_ABSENT:
+                no_show_starts.append(starts_at)
+            if created_at > since:
+                by_buyer.append(invitation)
+        if created_at > since:
+            to_domain.append(invitation)
+    banned = ban_error(ban_until_from(no_show_starts, lifted_at=lifted_at, now=now), station.zone)
+    if banned is not None:
+        raise banned
+    limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
+    if active_count >= limit:
+        raise TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
+    if counts_invitation:
+        invitation_caps_check(
+            sent_by_buyer=counted_invitations(by_buyer),
+            sent_to_recipient=counted_invitations(to_domain, recipient_key=mailbox_key(seller_email)),
+            zone=station.zone,
+        )
