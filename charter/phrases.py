@@ -11,7 +11,10 @@ Matching, for real listings:
 - the words of a term may be written apart or joined ("lave linge", "lavelinge", "ak 47", "ak47");
   where a term has a small word ("à", "de", "d'", "of", "and", "avec"), any linking word, that
   word or none will do ("pistolet à peinture", "pistolet de peinture", "pistolet peinture");
-- a lone `#` in a term stands for a model code ("glock #": "Glock 17", "Glock19");
+- a lone `#` in a term stands for a model code ("glock #": "Glock 17", "Glock19"), and letters
+  before a `#` for a model code that begins with them ("samsung rb#": "Samsung RB38T675DSA",
+  not "Samsung Galaxy S21"): a maker's series of large appliances, not its phones;
+- two numbers in a term are never joined ("1 1", the "1:1" of fakes, is not "11");
 - terms match whole words only ("gun" is not in "gunmetal"), anywhere among brand and model noise.
 """
 
@@ -54,6 +57,8 @@ _MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if u
 # "glock g19", "Glock19"; "sig #": "SIG P226"). Knowledge files name makers this way.
 MODEL_CODE = "#"
 _MODEL_CODE_PATTERN = "(?:[a-z]*[0-9][a-z0-9]*)"
+# Letters and a `#` ("rb#"): a model code that begins with those letters and holds a digit.
+_PREFIXED_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]*#")
 _VOWELS = frozenset("aeiouy")
 HAS_DIGIT = re.compile(r"\d")
 
@@ -133,20 +138,42 @@ def _plurals(word: str) -> set[str]:
 def _alternation(forms) -> str:
     if forms is None:
         return _MODEL_CODE_PATTERN
+    if isinstance(forms, str):
+        # "RB38T675DSA" or "RB 38T675DSA"
+        return f"(?:{re.escape(forms)} ?[a-z]*[0-9][a-z0-9]*)"
     # Longest first: the regex engine takes the first alternative that fits.
     return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))) + ")"
 
 
 def _phrase_words(phrase: str) -> list[str]:
-    """A phrase's normalised words, MODEL_CODE standing where the phrase has a lone `#`."""
+    """A phrase's normalised words, MODEL_CODE standing where the phrase has a lone `#`, "rb#" where it
+    has letters and a `#`."""
     return [
-        word for token in phrase.split() for word in ([MODEL_CODE] if token == MODEL_CODE else normalise(token).split())
+        word
+        for token in phrase.split()
+        for word in (
+            [MODEL_CODE]
+            if token == MODEL_CODE
+            else [token.lower()]
+            if _PREFIXED_CODE.fullmatch(token)
+            else normalise(token).split()
+        )
     ]
 
 
-def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, tuple[str, ...]]]:
-    """Each word of a phrase that must be written: its forms (None for a model code), and the small
-    words the phrase writes before it (empty when none may stand there)."""
+def _is_word(forms) -> bool:
+    """Whether a phrase part is a word (its forms), not a model code (None, or the code's first letters)."""
+    return isinstance(forms, set)
+
+
+def _is_number(forms) -> bool:
+    return _is_word(forms) and all(form.isdigit() for form in forms)
+
+
+def _phrase_parts(phrase: str) -> list[tuple[set[str] | str | None, tuple[str, ...]]]:
+    """Each word of a phrase that must be written: its forms (None for a model code, its first letters
+    for a model code that must begin with them), and the small words the phrase writes before it
+    (empty when none may stand there)."""
     words = _phrase_words(phrase)
     parts: list[tuple[set[str] | None, tuple[str, ...]]] = []
     small: list[str] = []
@@ -154,7 +181,12 @@ def _phrase_parts(phrase: str) -> list[tuple[set[str] | None, tuple[str, ...]]]:
         if 0 < index < len(words) - 1 and word in SMALL_WORDS:
             small.append(word)
             continue
-        forms = None if word == MODEL_CODE else word_forms(word, feminine=bool(parts))
+        if word == MODEL_CODE:
+            forms = None
+        elif word.endswith(MODEL_CODE):
+            forms = word[:-1]
+        else:
+            forms = word_forms(word, feminine=bool(parts))
         parts.append((forms, tuple(small)))
         small = []
     return parts
@@ -170,12 +202,15 @@ def _link(small: tuple[str, ...]) -> str:
 def phrase_pattern(phrase: str) -> str | None:
     """The regular expression (no frame) for a term or exception phrase; None for a phrase without words."""
     parts = _phrase_parts(phrase)
-    if not parts or parts[0][0] is None:
+    if not parts or not _is_word(parts[0][0]):
         # A phrase must start with a word: occurrences are looked for where it can start.
         return None
     pattern = _alternation(parts[0][0])
-    for forms, small in parts[1:]:
-        if small:
+    for (previous, _small), (forms, small) in zip(parts, parts[1:], strict=False):
+        if _is_number(previous) and _is_number(forms):
+            # "1 1" (a fake's "1:1") is not "11", nor "12 70" "1270".
+            pattern += " " + _alternation(forms)
+        elif small:
             # "pistolet à peinture" is also written "pistolet de peinture", "pistolet pour
             # peinture" or "pistolet peinture": any one or two linking words, or none.
             pattern += " " + _link(small) + _alternation(forms)
@@ -188,12 +223,12 @@ def phrase_pattern(phrase: str) -> str | None:
 def first_words(phrase: str) -> set[str]:
     """Every word a phrase's occurrence can start with ("lave", "laves", "lavelinge", ...)."""
     parts = _phrase_parts(phrase)
-    if not parts or parts[0][0] is None:
+    if not parts or not _is_word(parts[0][0]):
         return set()
     starts = set(parts[0][0])
     joined = set(parts[0][0])
-    for forms, small in parts[1:]:
-        if small or forms is None:
+    for (previous, _small), (forms, small) in zip(parts, parts[1:], strict=False):
+        if small or not _is_word(forms) or (_is_number(previous) and _is_number(forms)):
             break
         joined = {head + tail for head in joined for tail in forms}
         starts |= joined
@@ -204,9 +239,9 @@ def model_prefixes(phrase: str) -> set[str]:
     """Where a phrase's first words are followed by a model code ("glock #"), those words as one
     joined word ("glock"): a listing's "glock19" starts with it, and is looked at too."""
     parts = _phrase_parts(phrase)
-    joined = set(parts[0][0]) if parts and parts[0][0] is not None else set()
+    joined = set(parts[0][0]) if parts and _is_word(parts[0][0]) else set()
     for forms, small in parts[1:]:
-        if forms is None:
+        if not _is_word(forms):
             return joined if not small else set()
         if small:
             return set()

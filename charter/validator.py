@@ -143,7 +143,8 @@ class Qualifiers:
     that covers the term counts wherever it stands ("gun metal"). "Couteau avec étui" or
     "knife with sheath" is a knife with its sheath, and stays a knife.
 
-    A title that holds one of them, or names a vehicle, says what is sold: a forbidden
+    A title that holds one of them, or names a vehicle, says what is sold: a vehicle found only
+    in the description of a part's or a toy's listing is not sent to a bay, and a forbidden
     term found only in its description ("Jeu de société Cluedo": "...poignard, corde et
     revolver miniatures"; a camper van's "fridge") is sent to review (check_item).
     """
@@ -382,10 +383,26 @@ def _title_names(rules, title: str, memo: dict) -> str:
             kind = VEHICLE_CATEGORY
         else:
             qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
-            if qualifiers is not None and qualifiers.found_in(words) and qualifiers.occurrences(text, words):
+            qualified = qualifiers is not None and qualifiers.found_in(words) and qualifiers.occurrences(text, words)
+            if qualified or _title_term_cancelled(rules, text, words):
                 kind = "other"
         memo["title_kind"] = kind
     return memo["title_kind"]
+
+
+def _title_term_cancelled(rules, text: str, words: set) -> bool:
+    """Whether the title names a forbidden thing only in a harmless form ("Pistolet d'arrosage", "Jerrican
+    vide"): the same word in the description most likely speaks of the same thing, and goes to review."""
+    cancelled = False
+    memo: dict = {}
+    for rule in rules:
+        if rule.space_kind == BAY or not rule.terms.found_in(words):
+            continue
+        steps: list = []
+        if _live_term(rule, text, words, memo, steps) is not None and rule.verdict == FORBIDDEN:
+            return False
+        cancelled = cancelled or any(step.cancelled_by for step in steps)
+    return cancelled
 
 
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
@@ -416,9 +433,14 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
             continue
         term, start = found
         verdict = rule.verdict
+        if rule.space_kind == BAY and start >= title_end and _title_names(rules, title, memo) == "other":
+            # "4 pneus Michelin" / "...démontés de ma Clio", "Hot Wheels lot" / "10 cars": the title says a
+            # part or a toy is sold, and the vehicle the description names stays in the car park.
+            continue
         if verdict != ALLOWED and start >= title_end and (title_kind := _title_names(rules, title, memo)):
-            if title_kind == VEHICLE_CATEGORY and rule.category == BULKY_CATEGORY:
-                # A camper van's fridge, bed or sofa is its equipment: the van goes to its bay.
+            if title_kind == VEHICLE_CATEGORY and (rule.category == BULKY_CATEGORY or rule.verdict == REVIEW):
+                # A camper van's fridge, bed or sofa, an electric motorbike's "batterie 45Ah", a car's
+                # fire extinguisher are its equipment: the vehicle goes to its bay.
                 continue
             verdict = REVIEW
         bay = bay or rule.space_kind == BAY

@@ -30,7 +30,27 @@ def test_a_maker_without_a_model_code_is_not(title):
 
 
 def test_a_term_cannot_start_with_a_model_code():
-    assert invalid_phrases("# glock\nglock #") == ["# glock"]
+    assert invalid_phrases("# glock\nglock #\nrb# samsung\nsamsung rb#") == ["# glock", "rb# samsung"]
+
+
+SERIES = compile_rule(rule_id=1, category="bulky", verdict="review", terms="samsung rb#\nlg f4#\nbosch wan#")
+
+
+@pytest.mark.parametrize("title", ["Samsung RB38T675DSA", "samsung rb 38", "LG F4WV709P1E", "Bosch WAN28208FF"])
+def test_a_maker_with_a_model_code_of_its_appliance_series_is_caught(title):
+    assert check_item([SERIES], title=title).needs_review
+
+
+@pytest.mark.parametrize("title", ["Samsung Galaxy S21", "Samsung RB", "LG G7 ThinQ", "Bosch GSR 12V", "Bosch WAN"])
+def test_a_maker_with_another_model_code_is_not(title):
+    assert not check_item([SERIES], title=title).needs_review
+
+
+def test_two_numbers_of_a_term_are_never_joined():
+    fakes = compile_rule(rule_id=1, category="illegal", verdict="review", terms="1 1")
+
+    assert check_item([fakes], title="Jordan 1:1").needs_review
+    assert not check_item([fakes], title="Peugeot 208", description="11 500 euros").needs_review
 
 
 # --- general exceptions ------------------------------------------------------------------------
@@ -211,3 +231,36 @@ def test_a_vehicles_equipment_in_its_description_does_not_keep_it_off_its_bay(kn
     verdict = check_item(knowledge_rules, title="Sprinter 2500 camper", description="Van build, bed, fridge, solar.")
 
     assert (verdict.verdict, verdict.space_kind) == ("allowed", "bay")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("4 pneus Michelin Primacy 205/55 R16", "Démontés de ma Clio."),
+        ("Hot Wheels F-150 Raptor lot", "10 cars, mint on card."),
+        ("Bell Qualifier helmet L", "Motorcycle full face."),
+    ],
+)
+def test_a_vehicle_only_in_the_description_of_a_parts_or_toys_listing_stays_off_the_bays(
+    knowledge_rules, title, description
+):
+    assert check_item(knowledge_rules, title=title, description=description).space_kind == "room"
+
+
+def test_a_vehicles_battery_in_its_description_does_not_send_it_to_an_officer(knowledge_rules):
+    verdict = check_item(knowledge_rules, title="Super Soco TC Max", description="Moto électrique, batterie 45Ah.")
+
+    assert (verdict.verdict, verdict.space_kind) == ("allowed", "bay")
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Pistolet d'arrosage Gardena", "Pistolet multi-positions, neuf en boîte."),
+        ("Jerrican vide 20L", "Jerrican métal vert vide et nettoyé."),
+    ],
+)
+def test_a_word_the_title_shows_harmless_goes_to_an_officer_at_most_when_the_description_repeats_it(
+    knowledge_rules, title, description
+):
+    assert not check_item(knowledge_rules, title=title, description=description).forbidden
