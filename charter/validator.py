@@ -118,13 +118,23 @@ def compile_rule(
 # lave-linge", "étui pour le couteau", "épée en bois") and at most one other word, a
 # brand or a use most often ("filtre Bosch lave-linge", "fridge water filter"); "avec",
 # "with", "et", "and", "plus" say that a second thing is sold.
-_QUALIFIER_GAP = re.compile(
-    " (?:(?:"
-    + "|".join(LINKING_WORDS)
-    + ") ){0,2}(?:(?!(?:avec|with|w|et|and|plus|[0-9]+) )[a-z0-9]+ )?(?:(?:"
-    + "|".join(LINKING_WORDS)
-    + ") ){0,2}"
+_GAP_WORD_NOT = "avec|with|w|et|and|plus|[0-9]+"
+# After the term, a material says what the thing itself is made of: "hunting knife wood
+# handle", "knife leather sheath" are a knife (before it, "holster Kydex Glock" is a holster).
+MATERIALS = (
+    "wood|wooden|stag|bone|leather|hickory|walnut|oak|steel|stainless|carbon|damascus|micarta|g10|horn|antler"
+    "|rosewood|ebony|olive|olivewood|pakkawood|titanium|aluminum|aluminium|brass|paracord"
+    "|bois|cuir|corne|os|acier|inox|damas|noyer|olivier|ebene|chene|laiton|titane|cerf"
 )
+
+
+def _qualifier_gap(not_a_gap_word: str) -> re.Pattern:
+    linking = "(?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}"
+    return re.compile(f" {linking}(?:(?!(?:{not_a_gap_word}) )[a-z0-9]+ )?{linking}")
+
+
+_QUALIFIER_GAP = _qualifier_gap(_GAP_WORD_NOT)
+_QUALIFIER_GAP_AFTER = _qualifier_gap(f"{_GAP_WORD_NOT}|{MATERIALS}")
 # For a vehicle only the linking words: "pneus de Clio" is a part, "Ford F-150 new tires"
 # a truck whose seller mentions its tyres.
 _QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}")
@@ -181,13 +191,14 @@ class Qualifiers:
 
         `strict`: nothing but linking words between them (vehicle rules)."""
         gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
+        gap_after = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP_AFTER
         for a, b, matched in found:
             framed = f" {matched} "
             phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
             may_precede, may_follow = self.sides.get(phrase, (True, True))
             covers = a <= start and end <= b
             before = may_precede and b <= start and gap.fullmatch(text, b, start) is not None
-            after = may_follow and end <= a and gap.fullmatch(text, end, a) is not None
+            after = may_follow and end <= a and gap_after.fullmatch(text, end, a) is not None
             if covers or before or after:
                 return phrase
         return ""

@@ -264,3 +264,13 @@ def test_a_word_the_title_shows_harmless_goes_to_an_officer_at_most_when_the_des
     knowledge_rules, title, description
 ):
     assert not check_item(knowledge_rules, title=title, description=description).forbidden
+
+
+@pytest.mark.parametrize("title", ["Hunting knife wood handle", "Machete wooden handle", "Knife leather sheath"])
+def test_a_material_after_the_term_describes_the_thing_itself_not_a_part_for_it(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).forbidden
+
+
+@pytest.mark.parametrize("title", ["Holster Kydex Glock 19", "Fridge water filter EveryDrop 1", "Knife handle scales"])
+def test_a_part_named_with_a_material_or_a_use_stays_a_part(knowledge_rules, title):
+    assert not check_item(knowledge_rules, title=title).forbidden
