@@ -60,21 +60,7 @@ def email_same_mailbox(first, second) -> bool:
     return bool(canonical) and canonical == email_canonical(second)
 
 
-def email_domain_spellings(address) -> list[str]:
-    """The domains (ASCII and Unicode, lower case) under which an address of this mailbox may be stored.
-
-    Lets a query narrow stored addresses to one domain before comparing them in
-    Python with email_canonical; [] when the address is not one.
-    """
-    canonical = email_canonical(address)
-    if not canonical:
-        return []
-    ascii_domain = canonical.rpartition("@")[2]
-    domains = GMAIL_DOMAINS if ascii_domain in GMAIL_DOMAINS else (ascii_domain,)
-    spellings = []
-    for domain in domains:
-        spellings.append(domain)
-        unicode_domain = domain.encode("ascii").decode("idna").lower()
-        if unicode_domain != domain:
-            spellings.append(unicode_domain)
-    return spellings
+def email_mailbox_key(address: str) -> str:
+    """The key one mailbox is counted by: its canonical form, or the address itself (case aside)
+    when email_canonical cannot read it (a form's EmailField may let such an address through)."""
+    return email_canonical(address) or address.strip().casefold()

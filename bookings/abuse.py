@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -69,9 +69,15 @@ def buyer_ban_until(*, buyer, now: datetime | None = None) -> datetime | None:
     if settings.BOOKINGS_NO_SHOW_BAN_THRESHOLD <= 0 or getattr(buyer, "pk", None) is None:
         return None
     now = now or timezone.now()
-    misses = buyer_no_shows(buyer=buyer).filter(starts_at__gt=ban_window_start(now), starts_at__lte=now)
-    lifted_at = BookingBanLift.objects.filter(buyer=buyer).aggregate(at=Max("lifted_at"))["at"]
-    return ban_until_from(list(misses.values_list("starts_at", flat=True)), lifted_at=lifted_at, now=now)
+    last_lift = BookingBanLift.objects.filter(buyer=buyer).values("buyer").annotate(at=Max("lifted_at")).values("at")
+    misses = list(
+        buyer_no_shows(buyer=buyer)
+        .filter(starts_at__gt=ban_window_start(now), starts_at__lte=now)
+        .annotate(last_lift=Subquery(last_lift))
+        .values_list("starts_at", "last_lift")
+    )
+    lifted_at = misses[0][1] if misses else None
+    return ban_until_from([starts_at for starts_at, _lift in misses], lifted_at=lifted_at, now=now)
 
 
 def ban_error(until: datetime | None, zone) -> BookingBanned | None:

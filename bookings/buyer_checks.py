@@ -6,8 +6,8 @@
    transaction that takes both takes them in this one statement, before any station's
    lock, so the three kinds of lock are always taken in the same order.
 2. The rows: the buyer's bookings that still count (active, invited in the last 24
-   hours, no-shows that can ban) and those invited to the seller's domain, with the
-   buyer's last ban lift; the rules then run in Python: the no-show ban
+   hours, no-shows that can ban) and those that invited the seller's mailbox, with the
+   buyer's last ban lift (plain SQL, bookings.slots.sql); the rules then run in Python: the no-show ban
    (bookings.abuse), the limit of active bookings, the invitation caps
    (bookings.invitations).
 
@@ -21,7 +21,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Subquery, TextField
+from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
 from stations.models import Station
@@ -30,14 +30,33 @@ from .abuse import BUYER_ABSENT, ban_error, ban_until_from, ban_window_start
 from .exceptions import TooManyActiveBookings
 from .invitations import (
     WINDOW,
-    at_domain,
     counted_invitations,
     invitation_caps_check,
     is_same_seller_rebooking,
     mailbox_key,
     recipient_lock_id,
 )
-from .models import Booking, BookingBanLift, BookingStatus, holds_at
+from .models import Booking, BookingStatus, NoShowParty
+from .slots.sql import HOLDING, as_datetime, as_parameter, fetch, holding_params
+
+# The buyer's bookings that still count (invited in the last 24 hours, active, or a
+# no-show that can ban) and the bookings that invited the same mailbox in the last 24
+# hours, each with the seller of the booking it rebooks; the buyer's last ban lift on
+# every row. An active booking is one that holds its slot and is not over (one whose slot
+# is over stays confirmed until staff record an outcome, and must not lock the buyer out).
+_ACTIVE = f"({HOLDING.format(b='b')} AND b.ends_at > %(now)s)"
+_BUYER_ROWS = f"""
+SELECT b.buyer_id, {_ACTIVE} AS is_active, b.status, b.no_show_party, b.starts_at, b.created_at,
+    b.seller_email, rb.seller_email,
+    (SELECT MAX(l.lifted_at) FROM bookings_bookingbanlift l WHERE l.buyer_id = %(buyer)s) AS last_lift
+FROM bookings_booking b LEFT JOIN bookings_booking rb ON rb.id = b.rebooked_from_id
+WHERE (b.buyer_id = %(buyer)s AND (
+        b.created_at > %(since)s
+        OR {_ACTIVE}
+        OR (b.status = %(no_show)s AND b.no_show_party IN (%(absent_buyer)s, %(absent_both)s)
+            AND b.starts_at > %(ban_from)s)))
+    OR (b.seller_mailbox = %(mailbox)s AND b.created_at > %(since)s)
+"""  # noqa: S608
 
 
 def buyer_lock(*, buyer, seller_email: str | None) -> None:
@@ -63,39 +82,32 @@ def buyer_checks(
     """
     since = now - WINDOW
     counts_invitation = not is_same_seller_rebooking(seller_email=seller_email, rebooked_from=rebooked_from)
-    # Only bookings still to come or under way count against the limit: one whose slot
-    # is over stays confirmed until staff record an outcome, and must not lock the buyer out.
-    active = holds_at(now) & Q(ends_at__gt=now)
-    no_shows = Q(status=BookingStatus.NO_SHOW, no_show_party__in=BUYER_ABSENT, starts_at__gt=ban_window_start(now))
-    recent = Q(created_at__gt=since)
-    rows = Booking.objects.filter(Q(buyer=buyer) & (recent | active | no_shows) | recent & at_domain(seller_email))
-    last_lift = BookingBanLift.objects.filter(buyer=buyer).values("buyer").annotate(at=Max("lifted_at")).values("at")
-    rows = rows.annotate(
-        last_lift=Subquery(last_lift),
-        is_active=ExpressionWrapper(active, output_field=BooleanField()),
-    ).values_list(
-        "buyer_id",
-        "is_active",
-        "status",
-        "no_show_party",
-        "starts_at",
-        "created_at",
-        "seller_email",
-        "rebooked_from__seller_email",
-        "last_lift",
-    )
-    by_buyer, to_domain, no_show_starts, active_count, lifted_at = [], [], [], 0, None
-    for buyer_id, is_active, status, party, starts_at, created_at, email, rebooked_email, last_lift in rows:
+    mailbox = mailbox_key(seller_email)
+    params = {
+        **holding_params(now=now, buyer=buyer, with_holdback=False),
+        "buyer": buyer.pk,
+        "since": as_parameter(since),
+        "ban_from": as_parameter(ban_window_start(now)),
+        "no_show": BookingStatus.NO_SHOW,
+        "absent_buyer": NoShowParty.BUYER,
+        "absent_both": NoShowParty.BOTH,
+        "mailbox": mailbox,
+    }
+    by_buyer, to_recipient, no_show_starts, active_count, lifted_at = [], [], [], 0, None
+    for buyer_id, is_active, status, party, starts_at, created_at, email, rebooked_email, last_lift in fetch(
+        _BUYER_ROWS, params
+    ):
+        created_at = as_datetime(created_at)
         invitation = (created_at, email, rebooked_email)
         if buyer_id == buyer.pk:
-            lifted_at = last_lift
+            lifted_at = as_datetime(last_lift)
             active_count += bool(is_active)
             if status == BookingStatus.NO_SHOW and party in BUYER_ABSENT:
-                no_show_starts.append(starts_at)
+                no_show_starts.append(as_datetime(starts_at))
             if created_at > since:
                 by_buyer.append(invitation)
-        if created_at > since:
-            to_domain.append(invitation)
+        if created_at > since and mailbox_key(email) == mailbox:
+            to_recipient.append(invitation)
     banned = ban_error(ban_until_from(no_show_starts, lifted_at=lifted_at, now=now), station.zone)
     if banned is not None:
         raise banned
@@ -105,6 +117,6 @@ def buyer_checks(
     if counts_invitation:
         invitation_caps_check(
             sent_by_buyer=counted_invitations(by_buyer),
-            sent_to_recipient=counted_invitations(to_domain, recipient_key=mailbox_key(seller_email)),
+            sent_to_recipient=counted_invitations(to_recipient),
             zone=station.zone,
         )

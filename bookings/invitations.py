@@ -20,10 +20,9 @@ import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import formats, timezone
 
-from accounts.emails import email_canonical, email_domain_spellings, email_same_mailbox
+from accounts.emails import email_mailbox_key, email_same_mailbox
 
 from .exceptions import SellerInvitedTooOften, TooManyInvitations
 from .models import Booking
@@ -54,7 +53,7 @@ def invitation_quota_check(
     since = now - WINDOW
     sent = _counted(Booking.objects.filter(buyer=buyer, created_at__gt=since))
     invitation_caps_check(sent_by_buyer=sent, zone=zone)
-    received = _counted(recent_to_domain(seller_email, since=since), recipient_key=mailbox_key(seller_email))
+    received = _counted(recent_to_mailbox(seller_email, since=since))
     invitation_caps_check(sent_to_recipient=received, zone=zone)
 
 
@@ -73,35 +72,16 @@ def invitation_caps_check(*, sent_by_buyer: list[datetime] = (), sent_to_recipie
 
 
 def mailbox_key(address: str) -> str:
-    # The form's EmailField let the address through; should email_canonical not
-    # read it, the address itself still counts, case aside.
-    return email_canonical(address) or address.strip().casefold()
+    return email_mailbox_key(address)
 
 
 def is_same_seller_rebooking(*, seller_email: str, rebooked_from: Booking | None) -> bool:
     return rebooked_from is not None and mailbox_key(seller_email) == mailbox_key(rebooked_from.seller_email)
 
 
-def recent_to_domain(seller_email: str, *, since: datetime):
-    """Bookings created since `since` whose seller's address is at the recipient's domain."""
-    return Booking.objects.filter(at_domain(seller_email), created_at__gt=since)
-
-
-def at_domain(seller_email: str) -> Q:
-    """Bookings whose seller's address is at the recipient's domain (any spelling of it).
-
-    The domain narrows the rows in SQL; the mailbox comparison itself is Python's
-    (email_canonical), so that it is the one function everywhere. (SQLite's LIKE
-    folds ASCII case only: a Unicode domain typed in capitals escapes the narrowing
-    there, in development; PostgreSQL's UPPER folds it.)
-    """
-    spellings = email_domain_spellings(seller_email)
-    if not spellings:
-        return Q()
-    domain = Q()
-    for spelling in spellings:
-        domain |= Q(seller_email__iendswith=f"@{spelling}")
-    return domain
+def recent_to_mailbox(seller_email: str, *, since: datetime):
+    """Bookings created since `since` that invited the same mailbox (Booking.seller_mailbox)."""
+    return Booking.objects.filter(seller_mailbox=mailbox_key(seller_email), created_at__gt=since)
 
 
 def _counted(bookings, *, recipient_key: str | None = None) -> list[datetime]:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.emails import email_mailbox_key
 from charter.models import RuleCategory
 from stations.models import SpaceKind
 
@@ -121,6 +122,9 @@ class Booking(models.Model):
         blank=True,
     )
     seller_email = models.EmailField(_("seller's email"))
+    # The mailbox the address reaches (accounts.emails.email_canonical: case, +tag,
+    # Gmail's dots): the invitation cap per recipient counts by it (bookings.invitations).
+    seller_mailbox = models.CharField(_("seller's mailbox"), max_length=254, blank=True, editable=False)
     seller_name = models.CharField(_("seller's name"), max_length=150)
     language = models.CharField(_("language"), max_length=8, default="fr")
 
@@ -207,8 +211,8 @@ class Booking(models.Model):
             models.Index(fields=["status", "hold_expires_at"], name="booking_status_hold_idx"),
             # The reminder and no-show sweeps: confirmed bookings by start.
             models.Index(fields=["status", "starts_at"], name="booking_status_start_idx"),
-            # The invitation caps count the bookings created in the last 24 hours (bookings.buyer_checks).
-            models.Index(fields=["created_at"], name="booking_created_idx"),
+            # The invitation cap per recipient: the bookings of one mailbox in the last 24 hours.
+            models.Index(fields=["seller_mailbox", "created_at"], name="booking_mailbox_created_idx"),
             # The retention purge looks only at rows not yet anonymised.
             models.Index(
                 fields=["ends_at"], name="booking_not_anonymised_idx", condition=Q(anonymised_at__isnull=True)
@@ -228,6 +232,12 @@ class Booking(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        self.seller_mailbox = email_mailbox_key(self.seller_email)[:254] if self.seller_email else ""
+        if kwargs.get("update_fields") is not None and "seller_email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "seller_mailbox"}
+        super().save(*args, **kwargs)
 
     @property
     def needs_officer(self) -> bool:

@@ -89,6 +89,7 @@ def bookings_anonymise(
                 buyer=None,
                 seller_name="",
                 seller_email="",
+                seller_mailbox="",
                 item_title="",
                 item_description="",
                 listing_url="",

@@ -2,9 +2,10 @@
 
 Two caches keep the database out of the hot path:
 
-- the current version lives in Django's cache (Redis in production, shared by every
-  process) and is dropped whenever a version is saved or deleted (charter.signals),
-  so a publication reaches every process on its next request;
+- the current version's id lives in Django's cache (Redis in production, shared by
+  every process) and is dropped whenever a version is saved or deleted
+  (charter.signals), so a publication reaches every process on its next request; the
+  published row itself is kept in each process (_published_version);
 - a published version's compiled rules live in this process (lru_cache), keyed by
   the version's id: a published version never changes (the admin refuses), so the
   entry stays right for as long as bookings point at that version. Drafts change,
@@ -34,13 +35,20 @@ class NoPublishedCharter(Exception):
 
 
 def charter_current() -> CharterVersion:
-    version = cache.get(CURRENT_VERSION_KEY)
-    if version is None:
-        version = CharterVersion.objects.published().order_by("-number").first()
-        if version is None:
+    version_id = cache.get(CURRENT_VERSION_KEY)
+    if version_id is None:
+        version_id = CharterVersion.objects.published().order_by("-number").values_list("pk", flat=True).first()
+        if version_id is None:
             raise NoPublishedCharter
-        cache.set(CURRENT_VERSION_KEY, version, CURRENT_VERSION_TIMEOUT)
-    return version
+        cache.set(CURRENT_VERSION_KEY, version_id, CURRENT_VERSION_TIMEOUT)
+    return _published_version(version_id)
+
+
+@lru_cache(maxsize=16)
+def _published_version(version_id: int) -> CharterVersion:
+    # Only the id travels through the shared cache: a published version never changes,
+    # so each process keeps its row (texts included) instead of unpickling it per call.
+    return CharterVersion.objects.get(pk=version_id)
 
 
 def charter_forget_current() -> None:

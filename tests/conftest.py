@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from charter.selectors import _compiled_rules
+from charter.selectors import _compiled_rules, _published_version
 from stations.models import SpaceKind
 
 from . import factories
@@ -39,8 +39,10 @@ def _empty_cache():
 def _fresh_charter_cache():
     # Rolled-back tests may reuse a version id with other rules.
     _compiled_rules.cache_clear()
+    _published_version.cache_clear()
     yield
     _compiled_rules.cache_clear()
+    _published_version.cache_clear()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
@@ -41,7 +42,8 @@ ITEM = {
     "vehicle_plate": "",
     "listing_url": "",
 }
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# As a login would record it: the first backend the settings name.
+LOGIN_BACKEND = settings.AUTHENTICATION_BACKENDS[0]
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from stations.models import Closure, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
+from stations.models import OfficerAbsence, Shift, SpaceKind, Station
 
 from ..models import Booking
-from .engine import Opening, Slot, StationDay, free_slots
-from .holdback import held_back_bookings
+from .engine import Slot, StationDay, free_slots
+from .loading import engine_inputs
 from .roster import Roster
 
 # The seller's acceptance window closes this long before the slot, and must
@@ -37,15 +37,6 @@ def local_day_window(first_day: date, last_day: date, zone) -> tuple[datetime, d
     window_start = datetime.combine(first_day, datetime.min.time(), zone) - timedelta(hours=1)
     window_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), zone) + timedelta(hours=1)
     return window_start, window_end
-
-
-def station_openings(station: Station) -> list[Opening]:
-    return [
-        Opening(weekday, opens_at, closes_at)
-        for weekday, opens_at, closes_at in OpeningHours.objects.filter(station=station).values_list(
-            "weekday", "opens_at", "closes_at"
-        )
-    ]
 
 
 def roster_rows(*, station: Station, starts_at: datetime, ends_at: datetime):
@@ -99,8 +90,8 @@ def station_free_slots(
 
     Opening hours minus closures minus slots where every space is held, within
     the lead time and the horizon; a room slot also needs an officer the
-    assignment could give it (bookings.slots.roster). Six queries for rooms, four
-    for bays, whatever the range. The station's pressure switch drops the slots in
+    assignment could give it (bookings.slots.roster). One query, whatever the
+    range (bookings.slots.loading). The station's pressure switch drops the slots in
     its period, unless `ignore_pressure` (a priority rebooking). A slot a party freed
     minutes ago is not offered (held_back_bookings) unless to its own `buyer`, or with
     `holdback` off (only to tell why a slot is refused).
@@ -113,43 +104,30 @@ def station_free_slots(
     if first_day > last_day:
         return []
     window_start, window_end = local_day_window(first_day, last_day, station.zone)
-    openings = station_openings(station)
-    closures = list(
-        Closure.objects.filter(station=station, starts_at__lt=window_end, ends_at__gt=window_start).values_list(
-            "starts_at", "ends_at"
-        )
+    inputs = engine_inputs(
+        station=station,
+        kind=kind,
+        window_start=window_start,
+        window_end=window_end,
+        now=now,
+        buyer=buyer,
+        with_holdback=holdback,
     )
-    space_ids = tuple(
-        Space.objects.filter(station=station, kind=kind, is_active=True).order_by("name").values_list("id", flat=True)
-    )
-    if not space_ids:
+    if not inputs.space_ids:
         return []
-    bookings_from, bookings_until = window_start, window_end
-    if kind == SpaceKind.ROOM:
-        # Before the bookings: the per-shift cap counts the bookings of whole shifts.
-        shifts, absences, bookings_from, bookings_until = roster_rows(
-            station=station, starts_at=window_start, ends_at=window_end
-        )
-    holding = Booking.objects.active(now)
-    if holdback:
-        holding |= held_back_bookings(now=now, buyer=buyer)
-    holdings, room_bookings = [], []
-    for booking_id, space_id, space_kind, officer_id, starts_at, ends_at in (
-        holding.filter(station=station)
-        .overlapping(bookings_from, bookings_until)
-        .values_list("id", "space_id", "space__kind", "officer_id", "starts_at", "ends_at")
-    ):
-        holdings.append((space_id, starts_at, ends_at))
-        if space_kind == SpaceKind.ROOM:
-            room_bookings.append((booking_id, officer_id, starts_at, ends_at))
     roster = None
     if kind == SpaceKind.ROOM:
-        roster = Roster(cap=station.officer_cap_per_shift, shifts=shifts, absences=absences, bookings=room_bookings)
+        roster = Roster(
+            cap=station.officer_cap_per_shift,
+            shifts=inputs.shifts,
+            absences=inputs.absences,
+            bookings=inputs.room_bookings,
+        )
     day = StationDay(
         zone=station.zone,
         slot_length=station.slot_length,
-        openings=openings,
-        closures=closures,
+        openings=inputs.openings,
+        closures=inputs.closures,
         pressure_blocks=None if ignore_pressure or not station.under_pressure else station.pressure_blocks,
     )
     return free_slots(
@@ -157,8 +135,8 @@ def station_free_slots(
         first_day=first_day,
         last_day=last_day,
         earliest=earliest_start(station, now),
-        space_ids=space_ids,
-        holdings=holdings,
+        space_ids=inputs.space_ids,
+        holdings=inputs.holdings,
         roster=roster,
     )
 

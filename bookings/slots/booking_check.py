@@ -16,19 +16,18 @@ on every roster change, moves them): the check errs on refusing, never on overbo
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 
-from stations.models import Closure, Officer, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
+from stations.models import SpaceKind, Station
 
 from ..exceptions import NoOfficerFree, SlotUnavailable, StationUnderPressure
 from ..models import Booking, BookingStatus
 from .availability import earliest_start, station_roster
 from .engine import local_wall_time_to_utc
-from .holdback import held_back_bookings
+from .sql import HOLDING, OVERLAPS, as_parameter, holding_params
 
 
 @dataclass(frozen=True)
@@ -55,42 +54,80 @@ def _not_offered(station: Station, starts_at: datetime, now: datetime) -> bool:
     return local_wall_time_to_utc(local.date(), local.time(), station.zone) != starts_at
 
 
-def _holding(now: datetime, buyer):
-    """Bookings that hold their space and officer now, for this buyer (a slot freed minutes ago included)."""
-    return Booking.objects.active(now) | held_back_bookings(now=now, buyer=buyer)
+# The least loaded officer free for the slot (Roster.free_officers, in SQL): the earliest
+# covering shift (then the shortest), no absence, no other booking then, under the cap.
+_BEST_OFFICER = f"""(
+    SELECT free.officer_id FROM (
+        SELECT o.id AS officer_id, o.badge_number AS badge,
+            (SELECT COUNT(*) FROM bookings_booking b WHERE b.officer_id = o.id
+                AND b.starts_at < sh.ends_at AND b.ends_at > sh.starts_at AND {HOLDING.format(b="b")}) AS load
+        FROM stations_officer o
+        JOIN stations_shift sh ON sh.id = (
+            SELECT s2.id FROM stations_shift s2 WHERE s2.officer_id = o.id
+                AND s2.starts_at <= %(starts_at)s AND s2.ends_at >= %(ends_at)s
+            ORDER BY s2.starts_at, s2.ends_at, s2.id LIMIT 1)
+        WHERE o.station_id = %(station)s AND o.is_active
+            AND NOT EXISTS (SELECT 1 FROM stations_officerabsence a WHERE a.officer_id = o.id
+                AND {OVERLAPS.format(b="a")})
+            AND NOT EXISTS (SELECT 1 FROM bookings_booking b WHERE b.officer_id = o.id
+                AND {OVERLAPS.format(b="b")} AND {HOLDING.format(b="b")})
+    ) free
+    WHERE free.load < %(cap)s
+    ORDER BY free.load, free.badge, free.officer_id LIMIT 1
+)"""  # noqa: S608
+
+# A room booking at that time still waiting for an officer: then the exact greedy decides.
+_WAITING = f"""EXISTS (
+    SELECT 1 FROM bookings_booking b JOIN stations_space bs ON bs.id = b.space_id
+    WHERE b.station_id = %(station)s AND bs.kind = %(room)s AND b.officer_id IS NULL
+        AND {OVERLAPS.format(b="b")} AND {HOLDING.format(b="b")}
+)"""  # noqa: S608
+
+# The statements are put together from these constant fragments only (no value is ever
+# formatted in: every value is a query parameter), hence the noqa for S608 below.
+# One row per active space of the kind, in the order spaces are offered. The columns
+# after `taken` and `lapsed` are the same on every row (the station's, for that slot).
+_CHECK = f"""
+SELECT sp.id,
+    EXISTS (SELECT 1 FROM bookings_booking b WHERE b.space_id = sp.id
+        AND {OVERLAPS.format(b="b")} AND {HOLDING.format(b="b")}) AS taken,
+    (SELECT b.id FROM bookings_booking b WHERE b.space_id = sp.id AND b.status = %(pending)s
+        AND b.hold_expires_at <= %(now)s AND {OVERLAPS.format(b="b")} LIMIT 1) AS lapsed,
+    (SELECT CAST(oh.opens_at AS TEXT) FROM stations_openinghours oh WHERE oh.station_id = %(station)s
+        AND oh.weekday = %(weekday)s AND oh.opens_at <= %(wall_start)s AND oh.closes_at >= %(wall_end)s
+        ORDER BY oh.opens_at LIMIT 1) AS opens_at,
+    EXISTS (SELECT 1 FROM stations_closure c WHERE c.station_id = %(station)s
+        AND {OVERLAPS.format(b="c")}) AS closed,
+    EXISTS (SELECT 1 FROM bookings_booking r WHERE r.reference = %(reference)s) AS reference_taken,
+    {{officer}} AS officer_id,
+    {{waiting}} AS waiting
+FROM stations_space sp
+WHERE sp.station_id = %(station)s AND sp.kind = %(kind)s AND sp.is_active
+ORDER BY sp.name
+"""  # noqa: S608
+CHECK_SQL = {
+    SpaceKind.ROOM: _CHECK.format(officer=_BEST_OFFICER, waiting=_WAITING),
+    SpaceKind.BAY: _CHECK.format(officer="NULL", waiting="0"),
+}
 
 
-def _best_officer(station: Station, starts_at: datetime, ends_at: datetime, holding):
-    """The least loaded officer free for the slot, as a subquery (Roster.free_officers in SQL)."""
-    # The earliest-starting covering shift (then the shortest), as Roster.covering_shift picks it.
-    covering = Shift.objects.filter(officer=OuterRef("pk"), starts_at__lte=starts_at, ends_at__gte=ends_at).order_by(
-        "starts_at", "ends_at"
-    )
-    load = (
-        holding.filter(
-            officer=OuterRef("pk"), starts_at__lt=OuterRef("shift_ends_at"), ends_at__gt=OuterRef("shift_starts_at")
-        )
-        .order_by()
-        .values("officer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    absent = OfficerAbsence.objects.filter(officer=OuterRef("pk"), starts_at__lt=ends_at, ends_at__gt=starts_at)
-    busy = holding.filter(officer=OuterRef("pk")).overlapping(starts_at, ends_at)
-    officers = (
-        Officer.objects.filter(station=station, is_active=True)
-        .annotate(
-            shift_starts_at=Subquery(covering.values("starts_at")[:1]),
-            shift_ends_at=Subquery(covering.values("ends_at")[:1]),
-        )
-        .filter(shift_starts_at__isnull=False)
-        .exclude(Exists(absent))
-        .exclude(Exists(busy))
-        .annotate(load=Coalesce(Subquery(load, output_field=IntegerField()), 0))
-        .exclude(load__gte=station.officer_cap_per_shift)
-        .order_by("load", "badge_number", "pk")
-    )
-    return Subquery(officers.values("pk")[:1])
+def _params(
+    *, station: Station, kind: str, starts_at, ends_at, local: datetime, wall_end: datetime, now, buyer, reference: str
+) -> dict:
+    ops = connection.ops
+    return {
+        **holding_params(now=now, buyer=buyer),
+        "station": station.pk,
+        "kind": kind,
+        "room": SpaceKind.ROOM,
+        "starts_at": as_parameter(starts_at),
+        "ends_at": as_parameter(ends_at),
+        "weekday": local.weekday(),
+        "wall_start": ops.adapt_timefield_value(local.time().replace(tzinfo=None)),
+        "wall_end": ops.adapt_timefield_value(wall_end.time()),
+        "reference": reference,
+        "cap": station.officer_cap_per_shift,
+    }
 
 
 def slot_check(
@@ -118,40 +155,30 @@ def slot_check(
     wall_end = local.replace(tzinfo=None) + station.slot_length
     if wall_end.date() != local.date():
         raise SlotUnavailable
-    holding = _holding(now, buyer)
-    opening = OpeningHours.objects.filter(
-        station=station, weekday=local.weekday(), opens_at__lte=local.time(), closes_at__gte=wall_end.time()
-    ).order_by("opens_at")
-    closure = Closure.objects.filter(station=station, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    lapsed = Booking.objects.filter(
-        space=OuterRef("pk"), status=BookingStatus.PENDING, hold_expires_at__lte=now
-    ).overlapping(starts_at, ends_at)
-    columns = {
-        "taken": Exists(holding.filter(space=OuterRef("pk")).overlapping(starts_at, ends_at)),
-        "lapsed": Subquery(lapsed.values("pk")[:1]),
-        "opens_at": Subquery(opening.values("opens_at")[:1]),
-        "closed": Exists(closure),
-        "reference_taken": Exists(Booking.objects.filter(reference=reference)),
-    }
-    if kind == SpaceKind.ROOM:
-        room_bookings = holding.filter(station=station, space__kind=SpaceKind.ROOM).overlapping(starts_at, ends_at)
-        columns["officer"] = _best_officer(station, starts_at, ends_at, holding)
-        columns["waiting"] = Exists(room_bookings.filter(officer__isnull=True))
-    rows = list(
-        Space.objects.filter(station=station, kind=kind, is_active=True)
-        .annotate(**columns)
-        .order_by("name")
-        .values("pk", *columns)
+    params = _params(
+        station=station,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        local=local,
+        wall_end=wall_end,
+        now=now,
+        buyer=buyer,
+        reference=reference,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(CHECK_SQL[kind], params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     if not rows or not _on_the_grid(rows[0]["opens_at"], local, station.slot_length) or rows[0]["closed"]:
         raise SlotUnavailable
-    free = [row for row in rows if not row["taken"]]
+    free = [row for row in rows if not row["taken"]]  # 0 or 1 on SQLite, a boolean on PostgreSQL
     if not free:
         raise SlotUnavailable
     chosen = next((row for row in free if row["lapsed"] is None), free[0])
     officer_id = None
     if kind == SpaceKind.ROOM:
-        officer_id = rows[0]["officer"]
+        officer_id = rows[0]["officer_id"]
         if rows[0]["waiting"]:
             officers = station_roster(station=station, starts_at=starts_at, ends_at=ends_at, now=now).officers_for(
                 starts_at, ends_at
@@ -161,19 +188,20 @@ def slot_check(
             raise NoOfficerFree
     lapsed_ids = (
         tuple(
-            Booking.objects.filter(space_id=chosen["pk"], status=BookingStatus.PENDING, hold_expires_at__lte=now)
+            Booking.objects.filter(space_id=chosen["id"], status=BookingStatus.PENDING, hold_expires_at__lte=now)
             .overlapping(starts_at, ends_at)
             .values_list("pk", flat=True)
         )
         if chosen["lapsed"] is not None
         else ()
     )
-    return SlotChoice(chosen["pk"], officer_id, lapsed_ids, rows[0]["reference_taken"])
+    return SlotChoice(chosen["id"], officer_id, lapsed_ids, bool(rows[0]["reference_taken"]))
 
 
 def _on_the_grid(opens_at, local: datetime, length: timedelta) -> bool:
     """Whether the slot starts a whole number of slots after its opening range opens (as the engine cuts them)."""
     if opens_at is None:
         return False
+    opens_at = time.fromisoformat(opens_at)
     since_opening = datetime.combine(local.date(), local.time()) - datetime.combine(local.date(), opens_at)
     return since_opening % length == timedelta(0)

@@ -6,12 +6,12 @@ which stay sorted by start; a closure, booking or shift finds the slots it touch
 by binary search, so the cost follows the slots plus the bookings, not their product.
 """
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .grid import SlotGrid
 from .roster import Roster, merge
 
 
@@ -110,11 +110,6 @@ def _without_overlaps(starts: list[datetime], length: timedelta, intervals: Iter
     return kept
 
 
-def touched(starts: list[datetime], length: timedelta, starts_at: datetime, ends_at: datetime) -> range:
-    """Indexes of the slots (sorted `starts`, each `length` long) that overlap [starts_at, ends_at)."""
-    return range(bisect_right(starts, starts_at - length), bisect_left(starts, ends_at))
-
-
 def free_slots(
     station: StationDay,
     *,
@@ -134,9 +129,10 @@ def free_slots(
     starts = _without_overlaps(opening_starts(station, first_day, last_day, earliest), length, station.closures)
     if station.pressure_blocks is not None:
         starts = [s for s in starts if not station.pressure_blocks(s, s + length)]
+    grid = SlotGrid(starts, length)
     busy: dict[int, set[int]] = {}
     for space_id, starts_at, ends_at in holdings:
-        for i in touched(starts, length, starts_at, ends_at):
+        for i in grid.touched(starts_at, ends_at):
             busy.setdefault(i, set()).add(space_id)
     offered = []
     for i, starts_at in enumerate(starts):
@@ -144,7 +140,7 @@ def free_slots(
         free = tuple(s for s in space_ids if s not in taken) if taken else space_ids
         if free:
             offered.append((starts_at, free))
-    officers = roster.officers_by_slot([s for s, _f in offered], length) if roster is not None else None
+    officers = roster.officers_by_slot(SlotGrid([s for s, _f in offered], length)) if roster is not None else None
     slots = []
     for n, (starts_at, free) in enumerate(offered):
         officer_ids = ()

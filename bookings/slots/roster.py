@@ -15,8 +15,11 @@ sorting them by start also sorts them by end.
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
+from operator import itemgetter
 from typing import NamedTuple
+
+from .grid import SlotGrid
 
 
 class Interval(NamedTuple):
@@ -73,11 +76,12 @@ def overlaps_any(starts: list, ends: list, starts_at: datetime, ends_at: datetim
 class _Shifts:
     """One officer's shifts, sorted by start, with the running maximum of their ends."""
 
-    __slots__ = ("intervals", "starts", "reach")
+    __slots__ = ("intervals", "starts", "reach", "disjoint")
 
     def __init__(self, intervals: list[Interval]):
         self.intervals = sorted(intervals)
         self.starts = [s for s, _e in self.intervals]
+        self.disjoint = all(a.ends_at <= b.starts_at for a, b in zip(self.intervals, self.intervals[1:], strict=False))
         self.reach = []
         longest = None
         for _s, e in self.intervals:
@@ -124,14 +128,67 @@ class Roster:
         self._assigned_ends: dict[int, list[datetime]] = defaultdict(list)
         self.unassigned: list[Assigned] = []
         self.misassigned: set[int] = set()
+        self._shared: set[int] = set()
         # Earlier bookings keep their officer first, so a lower cap moves the last ones.
-        for row in sorted(map(RoomBooking._make, bookings), key=lambda b: (b.starts_at, b.booking_id)):
-            if row.officer_id is not None and self.is_free(row.officer_id, row.starts_at, row.ends_at):
-                self.assign(row.booking_id, row.officer_id, row.starts_at, row.ends_at)
+        by_officer_rows = defaultdict(list)
+        for row in sorted(bookings, key=itemgetter(2, 0)):
+            booking_id, officer_id, starts_at, ends_at = row
+            if officer_id in self._shifts:
+                by_officer_rows[officer_id].append(row)
+            else:  # no officer yet, or one without a shift then
+                if officer_id is not None:
+                    self.misassigned.add(booking_id)
+                self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
+        for officer_id, rows in by_officer_rows.items():
+            self._keep(officer_id, rows)
+        self.unassigned.sort(key=lambda b: (b.starts_at, b.booking_id))
+
+    def _keep(self, officer_id: int, rows: list) -> None:
+        """Keep the officer on each of their bookings (in start order) while the rules allow it.
+
+        Kept bookings are appended already sorted, and one overlaps the next booking only
+        if the last kept one (which ends last) does. With shifts that do not overlap (the
+        usual roster) one pass with a pointer into the shifts and one into the absences
+        decides each booking; otherwise the general rules (is_free) do.
+        """
+        shifts = self._shifts[officer_id]
+        starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
+        kept = self.assigned[officer_id]
+        intervals, absences = shifts.intervals, self.absences.get(officer_id, [])
+        loads = [0] * len(intervals)
+        si = ai = 0
+        for booking_id, _officer, starts_at, ends_at in rows:
+            if shifts.disjoint:
+                while si + 1 < len(intervals) and intervals[si + 1].starts_at <= starts_at:
+                    si += 1
+                while ai < len(absences) and absences[ai].ends_at <= starts_at:
+                    ai += 1
+                shift = intervals[si]
+                free = (
+                    shift.starts_at <= starts_at
+                    and shift.ends_at >= ends_at
+                    and not (ai < len(absences) and absences[ai].starts_at < ends_at)
+                    and not (ends and ends[-1] > starts_at)
+                    and loads[si] < self.cap
+                )
             else:
-                if row.officer_id is not None:
-                    self.misassigned.add(row.booking_id)
-                self.unassigned.append(Assigned(row.booking_id, row.starts_at, row.ends_at))
+                free = not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at)
+            if free:
+                if shifts.disjoint:
+                    loads[si] += 1
+                starts.append(starts_at)
+                ends.append(ends_at)
+                kept.append(Assigned(booking_id, starts_at, ends_at))
+            else:
+                self.misassigned.add(booking_id)
+                self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
+
+    def _may_take(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+        """is_free() but for the overlap with other bookings, which the caller checked."""
+        shift = self.covering_shift(officer_id, starts_at, ends_at)
+        if shift is None or self.is_absent(officer_id, starts_at, ends_at):
+            return False
+        return self.load(officer_id, shift) < self.cap
 
     @property
     def officer_ids(self) -> list[int]:
@@ -178,10 +235,19 @@ class Roster:
     def assign(self, booking_id: int, officer_id: int, starts_at: datetime, ends_at: datetime) -> None:
         """Give the booking to the officer (who must be free at that time: kept bookings never overlap)."""
         self.unassigned = [b for b in self.unassigned if b.booking_id != booking_id]
-        position = bisect_left(self._assigned_starts[officer_id], starts_at)
-        self._assigned_starts[officer_id].insert(position, starts_at)
-        self._assigned_ends[officer_id].insert(position, ends_at)
-        self.assigned[officer_id].insert(position, Assigned(booking_id, starts_at, ends_at))
+        self._place(officer_id, Assigned(booking_id, starts_at, ends_at))
+
+    def _place(self, officer_id: int, booking: Assigned) -> None:
+        if officer_id in self._shared:
+            # A trial copy shares its lists with the roster it came from until it changes one.
+            self._shared.discard(officer_id)
+            self.assigned[officer_id] = list(self.assigned[officer_id])
+            self._assigned_starts[officer_id] = list(self._assigned_starts[officer_id])
+            self._assigned_ends[officer_id] = list(self._assigned_ends[officer_id])
+        position = bisect_left(self._assigned_starts[officer_id], booking.starts_at)
+        self._assigned_starts[officer_id].insert(position, booking.starts_at)
+        self._assigned_ends[officer_id].insert(position, booking.ends_at)
+        self.assigned[officer_id].insert(position, booking)
 
     def officers_for(self, starts_at: datetime, ends_at: datetime) -> list[int]:
         """The officers a *new* booking at that time may take, least loaded first.
@@ -193,14 +259,14 @@ class Roster:
         waiting = [b for b in self.unassigned if b.starts_at < ends_at and b.ends_at > starts_at]
         if not waiting:
             return self.free_officers(starts_at, ends_at)
-        trial = self._copy()
-        for booking_id, s, e in waiting:
-            candidates = trial.free_officers(s, e)
+        trial = self._trial()
+        for booking in waiting:
+            candidates = trial.free_officers(booking.starts_at, booking.ends_at)
             if candidates:
-                trial.assign(booking_id, candidates[0], s, e)
+                trial._place(candidates[0], booking)
         return trial.free_officers(starts_at, ends_at)
 
-    def officers_by_slot(self, starts: list[datetime], length: timedelta) -> list[tuple[int, ...]]:
+    def officers_by_slot(self, grid: SlotGrid) -> list[tuple[int, ...]]:
         """officers_for() of every slot of `length` starting at `starts` (sorted), in one pass.
 
         Each shift marks the slots it covers with its officer's rank (or as full, at the
@@ -209,45 +275,55 @@ class Roster:
         slots × bookings. Slots that meet a booking still waiting for an officer take the
         exact, slower officers_for().
         """
-        marks: list[dict | None] = [None] * len(starts)
+        starts, length = grid.starts, grid.length
+        ranked: list[list] = [[] for _ in starts]
         for officer_id, shifts in self._shifts.items():
-            for shift in shifts.intervals:
-                rank = self._rank(officer_id, shift) if self.load(officer_id, shift) < self.cap else None
-                # The earliest-starting covering shift decides (covering_shift): first mark wins.
-                for i in range(bisect_left(starts, shift.starts_at), bisect_right(starts, shift.ends_at - length)):
-                    if marks[i] is None:
-                        marks[i] = {}
-                    marks[i].setdefault(officer_id, rank)
+            blocked = set()
             bookings = ((b.starts_at, b.ends_at) for b in self.assigned[officer_id])
             for starts_at, ends_at in (*self.absences.get(officer_id, ()), *bookings):
-                for i in range(bisect_right(starts, starts_at - length), bisect_left(starts, ends_at)):
-                    if marks[i] is not None and officer_id in marks[i]:
-                        marks[i][officer_id] = None
-        waiting = [False] * len(starts)
-        for _id, starts_at, ends_at in self.unassigned:
-            for i in range(bisect_right(starts, starts_at - length), bisect_left(starts, ends_at)):
-                waiting[i] = True
+                blocked.update(grid.touched(starts_at, ends_at))
+            # The earliest-starting covering shift decides (covering_shift): shifts come sorted
+            # by start, so a shift decides only past the slots the earlier ones covered.
+            frontier = 0
+            for shift in shifts.intervals:
+                covered = grid.covered(shift.starts_at, shift.ends_at)
+                first, last = max(covered.start, frontier), covered.stop
+                if first >= last:
+                    continue
+                frontier = last
+                if self.load(officer_id, shift) >= self.cap:
+                    continue
+                rank = self._rank(officer_id, shift)
+                for i in set(range(first, last)).difference(blocked):
+                    ranked[i].append(rank)
+        waiting: list[list[Assigned]] = [[] for _ in starts]
+        for booking in self.unassigned:
+            for i in grid.touched(booking.starts_at, booking.ends_at):
+                waiting[i].append(booking)
+        # A booking waiting for an officer takes the least loaded free one first, and is
+        # with them during the slot it overlaps: that officer is not free for the slot.
+        # Alone on a slot, that is all it changes; several at once take the exact greedy.
+        taken_by: dict[int, int | None] = {}
         result = []
         for i, slot_start in enumerate(starts):
-            if waiting[i]:
-                result.append(tuple(self.officers_for(slot_start, slot_start + length)))
-            elif marks[i]:
-                result.append(tuple(officer_id for *_r, officer_id in sorted(r for r in marks[i].values() if r)))
-            else:
-                result.append(())
+            officers = [officer_id for *_r, officer_id in sorted(ranked[i])]
+            if len(waiting[i]) == 1:
+                booking = waiting[i][0]
+                if booking.booking_id not in taken_by:
+                    candidates = self.free_officers(booking.starts_at, booking.ends_at)
+                    taken_by[booking.booking_id] = candidates[0] if candidates else None
+                officers = [officer_id for officer_id in officers if officer_id != taken_by[booking.booking_id]]
+            elif waiting[i]:
+                officers = self.officers_for(slot_start, slot_start + length)
+            result.append(tuple(officers))
         return result
 
-    def _copy(self) -> "Roster":
+    def _trial(self) -> "Roster":
+        """A copy to try assignments in: it shares every list until it changes one (see _place)."""
         trial = Roster.__new__(Roster)
-        trial.cap = self.cap
-        trial.badges = self.badges
-        trial._shifts = self._shifts
-        trial.absences = self.absences
-        trial._absence_starts = self._absence_starts
-        trial._absence_ends = self._absence_ends
-        trial.assigned = defaultdict(list, {o: list(b) for o, b in self.assigned.items()})
-        trial._assigned_starts = defaultdict(list, {o: list(s) for o, s in self._assigned_starts.items()})
-        trial._assigned_ends = defaultdict(list, {o: list(e) for o, e in self._assigned_ends.items()})
-        trial.unassigned = list(self.unassigned)
-        trial.misassigned = set(self.misassigned)
+        trial.__dict__.update(self.__dict__)
+        trial.assigned = defaultdict(list, self.assigned)
+        trial._assigned_starts = defaultdict(list, self._assigned_starts)
+        trial._assigned_ends = defaultdict(list, self._assigned_ends)
+        trial._shared = set(self.assigned)
         return trial

@@ -213,6 +213,7 @@ def slot_step(request, station):
             kind=kind,
             days=[(day, len(slots_by_day.get(day, []))) for day in days],
             chosen_day=chosen_day,
+            chosen_slot=form["slot"].value(),
         ),
     )
 

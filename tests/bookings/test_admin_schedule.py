@@ -135,17 +135,17 @@ def test_the_number_of_queries_does_not_grow_with_the_day(client, paris_11, staf
                     made += 1
 
     # The user (the session comes from the cache), two permission reads, the station; the
-    # schedule's four queries; the day's opening hours and closures; the slot engine: six
-    # for rooms, four for bays.
+    # schedule's four queries; the day's opening hours and closures; the slot engine: one
+    # for rooms, one for bays.
     fill(2)
     client.get(SCHEDULE)  # warm the session and the content types
-    with django_assert_num_queries(20) as small:
+    with django_assert_num_queries(12) as small:
         client.get(SCHEDULE)
     fill(28)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(12):
         large = client.get(SCHEDULE)
     assert large.context["booking_count"] == 30
-    assert len(small) == 20
+    assert len(small) == 12
 
 
 def test_staff_cannot_see_another_stations_schedule(client, paris_11, paris_13, staff_11e):

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bookings.slots.engine import Opening, StationDay, free_slots, opening_starts
+from bookings.slots.grid import SlotGrid
 from bookings.slots.roster import Roster
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -75,9 +76,7 @@ def rosters(draw):
         (n, o, at(start), at(start + length))
         for n, (o, start, length) in enumerate(
             draw(
-                st.lists(
-                    st.tuples(st.one_of(st.none(), officers), st.integers(0, 40), st.integers(1, 2)), max_size=12
-                )
+                st.lists(st.tuples(st.one_of(st.none(), officers), st.integers(0, 40), st.integers(1, 2)), max_size=12)
             )
         )
     ]
@@ -102,7 +101,7 @@ def test_the_one_pass_over_all_slots_agrees_with_asking_slot_by_slot(rows):
     roster = Roster(**rows)
     starts = [at(n) for n in range(0, 44)]
 
-    assert roster.officers_by_slot(starts, HALF) == [tuple(roster.officers_for(s, s + HALF)) for s in starts]
+    assert roster.officers_by_slot(SlotGrid(starts, HALF)) == [tuple(roster.officers_for(s, s + HALF)) for s in starts]
 
 
 def test_a_booking_waiting_for_an_officer_takes_one_before_a_new_booking_does():
@@ -115,7 +114,7 @@ def test_a_booking_waiting_for_an_officer_takes_one_before_a_new_booking_does():
 
     # At 2, officer 1 is with booking 10. At 4, booking 11 takes the least loaded, officer 2,
     # before a new booking may take who is left.
-    assert roster.officers_by_slot([at(2), at(4)], HALF) == [(2,), (1,)]
+    assert roster.officers_by_slot(SlotGrid([at(2), at(4)], HALF)) == [(2,), (1,)]
     assert roster.free_officers(at(4), at(5)) == [2, 1]
 
 
@@ -144,9 +143,7 @@ def test_a_slot_is_offered_with_exactly_the_spaces_no_booking_or_closure_touches
     closed = [(nine + s * HALF, nine + (s + n) * HALF) for s, n in closures]
     station = _station(closures=closed)
 
-    slots = free_slots(
-        station, first_day=MONDAY, last_day=MONDAY, earliest=nine, space_ids=(3, 1, 2), holdings=held
-    )
+    slots = free_slots(station, first_day=MONDAY, last_day=MONDAY, earliest=nine, space_ids=(3, 1, 2), holdings=held)
 
     expected = []
     for n in range(6):
@@ -163,9 +160,7 @@ def test_the_pressure_switch_and_the_earliest_start_drop_slots():
     nine = datetime.combine(MONDAY, time(9), PARIS)
     station = _station(pressure_blocks=lambda s, e: s < nine + 2 * HALF)
 
-    slots = free_slots(
-        station, first_day=MONDAY, last_day=MONDAY, earliest=nine + HALF, space_ids=(1,), holdings=[]
-    )
+    slots = free_slots(station, first_day=MONDAY, last_day=MONDAY, earliest=nine + HALF, space_ids=(1,), holdings=[])
 
     assert [slot.local_starts_at.time() for slot in slots] == [time(10), time(10, 30), time(11), time(11, 30)]
 
@@ -203,3 +198,18 @@ def test_slots_keep_their_wall_clock_times_on_the_day_summer_time_ends():
     local = [s.astimezone(PARIS).strftime("%H:%M") for s in starts]
     assert local == ["01:00", "01:30", "02:00", "02:30", "03:00", "03:30"]
     assert all(b - a >= HALF for a, b in zip(starts, starts[1:], strict=False))
+
+
+@given(
+    offsets=st.lists(st.integers(0, 40), min_size=1, max_size=20, unique=True),
+    start=st.integers(0, 40),
+    length=st.integers(1, 3),
+)
+def test_the_grid_finds_the_slots_an_interval_touches_even_where_slots_overlap(offsets, start, length):
+    quarter = timedelta(minutes=15)
+    starts = sorted(T0 + n * quarter for n in offsets)  # out of step: 30-minute slots may overlap
+    grid = SlotGrid(starts, HALF)
+    begins, ends = T0 + start * quarter, T0 + (start + 2 * length) * quarter
+
+    assert list(grid.touched(begins, ends)) == [i for i, s in enumerate(starts) if _meets(s, s + HALF, begins, ends)]
+    assert list(grid.covered(begins, ends)) == [i for i, s in enumerate(starts) if begins <= s and s + HALF <= ends]

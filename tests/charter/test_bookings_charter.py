@@ -283,7 +283,7 @@ def test_an_override_needs_a_known_verdict_and_a_reason(
 
 def test_publishing_a_draft_makes_it_current_at_once(charter):
     assert charter_current() == charter
-    assert cache.get(CURRENT_VERSION_KEY) == charter
+    assert cache.get(CURRENT_VERSION_KEY) == charter.pk
     draft = draft_of(charter, 2)
 
     published = charter_version_publish(version=draft)

@@ -1,0 +1,67 @@
+"""SQL shared by the slot engine's loader and the one-slot check: written once, run without the ORM.
+
+The engine's inputs and the one-slot check are read on every slot page and every
+booking; the ORM's cost of building such queries (subqueries, OR-ed conditions) was
+most of their time, several times what the database spent. So both are plain SQL
+statements, put together here from constant fragments (no value is ever formatted
+into them: every value is a query parameter), portable between PostgreSQL and SQLite.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+
+from ..models import Actor, BookingStatus
+from .holdback import holdback
+
+# A booking row `{b}` that holds its space and officer now (Booking.objects.active() plus
+# held_back_bookings()): confirmed or checked in, pending with its hold open, or freed by
+# a party within the hold-back and not by this buyer.
+HOLDING = """(
+    {b}.status IN (%(confirmed)s, %(checked_in)s)
+    OR ({b}.status = %(pending)s AND {b}.hold_expires_at > %(now)s)
+    OR ({b}.status IN (%(cancelled)s, %(declined)s)
+        AND ({b}.buyer_id IS NULL OR {b}.buyer_id <> %(buyer)s)
+        AND EXISTS (SELECT 1 FROM bookings_bookingevent ev WHERE ev.booking_id = {b}.id
+            AND ev.actor_role IN (%(role_buyer)s, %(role_seller)s) AND ev.to_status IN (%(cancelled)s, %(declined)s)
+            AND ev.at > %(freed_since)s AND ev.at <= %(now)s))
+)"""
+
+# A row `{b}` overlapping [%(starts_at)s, %(ends_at)s).
+OVERLAPS = "{b}.starts_at < %(ends_at)s AND {b}.ends_at > %(starts_at)s"
+
+
+def holding_params(*, now: datetime, buyer, with_holdback: bool = True) -> dict:
+    """The parameters HOLDING needs. Without the hold-back, no freed booking holds anything."""
+    freed_since = now - holdback() if with_holdback and holdback() > timedelta(0) else now
+    return {
+        "now": as_parameter(now),
+        "freed_since": as_parameter(freed_since),
+        "buyer": getattr(buyer, "pk", None) or 0,
+        "confirmed": BookingStatus.CONFIRMED,
+        "checked_in": BookingStatus.CHECKED_IN,
+        "pending": BookingStatus.PENDING,
+        "cancelled": BookingStatus.CANCELLED,
+        "declined": BookingStatus.DECLINED,
+        "role_buyer": Actor.BUYER,
+        "role_seller": Actor.SELLER,
+    }
+
+
+def as_parameter(moment: datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def as_datetime(value) -> datetime | None:
+    """A timestamp read by plain SQL: aware already on PostgreSQL, text in UTC on SQLite."""
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+def fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
