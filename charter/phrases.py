@@ -262,6 +262,12 @@ class ListingWords(frozenset):
     def coded(self) -> list[str]:
         return [word for word in self if not word.isalpha()]
 
+    @cached_property
+    def code_prefixes(self) -> frozenset[str]:
+        """Every way a coded word ("glock19") can begin: one set test per rule tells whether a maker joined
+        to its code may be there."""
+        return frozenset(word[:cut] for word in self.coded for cut in range(2, len(word)))
+
 
 class PhraseSet:
     """Phrases (terms or exceptions) compiled into one pattern, tried only where one of them can start.
@@ -285,6 +291,8 @@ class PhraseSet:
         self._compiled: dict[str, re.Pattern] = {}
         self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
+        # The lengths a maker joined to its code can be cut at ("glock19": "glock").
+        self._prefix_lengths = tuple(sorted({len(prefix) for prefix in self.model_prefixes}))
 
     def _pattern_at(self, word: str) -> re.Pattern:
         """The phrases that can begin with `word`; the whole set for a maker joined to its model code."""
@@ -302,14 +310,25 @@ class PhraseSet:
         """Listing words that join a maker and a model code ("glock19"): phrases may start there too."""
         if not self.model_prefixes:
             return set()
-        prefixes = self.model_prefixes
-        coded = words.coded if isinstance(words, ListingWords) else [w for w in words if not w.isalpha()]
-        return {word for word in coded if any(word[:cut] in prefixes for cut in range(2, len(word)))}
+        if isinstance(words, ListingWords):
+            if self.model_prefixes.isdisjoint(words.code_prefixes):
+                return set()
+            coded = words.coded
+        else:
+            coded = [word for word in words if not word.isalpha()]
+        prefixes, lengths = self.model_prefixes, self._prefix_lengths
+        return {word for word in coded if any(word[:cut] in prefixes for cut in lengths if 2 <= cut < len(word))}
 
     def found_in(self, words: set[str]) -> bool:
         if self.pattern is None:
             return False
-        return not self.first_words.isdisjoint(words) or bool(self._model_words(words))
+        if not self.first_words.isdisjoint(words):
+            return True
+        if not self.model_prefixes:
+            return False
+        if isinstance(words, ListingWords):
+            return not self.model_prefixes.isdisjoint(words.code_prefixes)
+        return bool(self._model_words(words))
 
     def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
         """(start, end, matched text) of every occurrence, overlapping ones included, in order."""

@@ -431,14 +431,14 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     best: tuple[CompiledRule, str, str] | None = None
     bay = False
     for rule in rules:
-        if not rule.terms.found_in(words):
-            continue
         if (
             best is not None
             and SEVERITY[rule.verdict] <= SEVERITY[best[2]]
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
+        if not rule.terms.found_in(words):
+            continue
         found = _live_term(rule, text, words, memo, steps)
         if found is None:
             continue
