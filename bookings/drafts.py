@@ -6,15 +6,17 @@ wizard starts afresh (draft_get ignores it even before the sweep), and the hourl
 retention sweep deletes it (drafts_delete_stale, from bookings.retention).
 """
 
+import json
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db import connection
 from django.utils import timezone
 
 from stations.models import Station
 
-from .models import BookingDraft
+from .abuse import BUYER_ABSENT, ban_window_start
+from .models import BookingDraft, BookingStatus
 
 
 def draft_cutoff(now: datetime) -> datetime:
@@ -29,14 +31,38 @@ def draft_get(*, buyer, station: Station, now: datetime | None = None) -> dict:
 
 
 def station_with_draft(*, slug: str, buyer, now: datetime | None = None) -> Station | None:
-    """The active station, carrying the buyer's answers there as `draft_answers` (None if none): one query."""
+    """The active station, as a wizard step needs it, in one plain query (every step reads it).
+
+    It carries the buyer's answers there as `draft_answers` (a dict, or None) and, as
+    `may_be_banned`, whether the buyer has a no-show recent enough to ban them (only
+    then is the ban worked out, bookings.abuse).
+    """
     now = now or timezone.now()
-    answers = BookingDraft.objects.filter(buyer=buyer, station=OuterRef("pk"), saved_at__gte=draft_cutoff(now))
-    return (
-        Station.objects.filter(slug=slug, is_active=True)
-        .annotate(draft_answers=Subquery(answers.values("answers")[:1], output_field=JSONField()))
-        .first()
-    )
+    params = {
+        "slug": slug,
+        "buyer": buyer.pk,
+        "cutoff": connection.ops.adapt_datetimefield_value(draft_cutoff(now)),
+        "no_show": BookingStatus.NO_SHOW,
+        "absent_buyer": BUYER_ABSENT[0],
+        "absent_both": BUYER_ABSENT[1],
+        "ban_from": connection.ops.adapt_datetimefield_value(ban_window_start(now)),
+    }
+    station = next(iter(Station.objects.raw(_WIZARD_STATION, params)), None)
+    if station is not None:
+        answers = station.draft_answers
+        station.draft_answers = json.loads(answers) if isinstance(answers, str) else answers
+        station.may_be_banned = bool(station.may_be_banned)
+    return station
+
+
+_WIZARD_STATION = """
+SELECT s.*,
+    (SELECT d.answers FROM bookings_bookingdraft d
+        WHERE d.buyer_id = %(buyer)s AND d.station_id = s.id AND d.saved_at >= %(cutoff)s) AS draft_answers,
+    EXISTS (SELECT 1 FROM bookings_booking b WHERE b.buyer_id = %(buyer)s AND b.status = %(no_show)s
+        AND b.no_show_party IN (%(absent_buyer)s, %(absent_both)s) AND b.starts_at > %(ban_from)s) AS may_be_banned
+FROM stations_station s WHERE s.slug = %(slug)s AND s.is_active
+"""
 
 
 def draft_save(*, buyer, station: Station, now: datetime | None = None, **answers) -> dict:

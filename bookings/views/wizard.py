@@ -5,13 +5,15 @@ session: see BookingDraft); no booking exists until the review step calls
 booking_create.
 """
 
-from functools import wraps
+from functools import lru_cache, wraps
 from itertools import groupby
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -74,6 +76,12 @@ def _station(slug) -> Station:
     return get_object_or_404(Station, slug=slug, is_active=True)
 
 
+@lru_cache(maxsize=1024)
+def _day_label(day, language) -> str:
+    """ "Mon 3 Jun" in the active language, which `language` names (the cache key): 15 buttons a page."""
+    return date_format(day, "D j M")
+
+
 def _kind(draft) -> str:
     return SpaceKind.BAY if draft["item"]["item_kind"] == ItemKind.VEHICLE else SpaceKind.ROOM
 
@@ -131,7 +139,8 @@ def _booking_open(view=None, *, books=False):
             return render(request, "bookings/wizard/closed.html", {"station": station}, status=503)
         # A buyer under a no-show ban learns it at the first step, with the date it
         # ends, rather than after filling the wizard in (booking_create refuses too).
-        banned = None if books and request.method == "POST" else buyer_ban_error(buyer=request.user, station=station)
+        checked = station.may_be_banned and not (books and request.method == "POST")
+        banned = buyer_ban_error(buyer=request.user, station=station) if checked else None
         if banned is not None:
             return render(request, "bookings/wizard/banned.html", {"station": station, "error": banned}, status=403)
         return view(request, station, *args, **kwargs)
@@ -211,7 +220,7 @@ def slot_step(request, station):
             draft,
             form=form,
             kind=kind,
-            days=[(day, len(slots_by_day.get(day, []))) for day in days],
+            days=[(day, len(slots_by_day.get(day, [])), _day_label(day, get_language())) for day in days],
             chosen_day=chosen_day,
             chosen_slot=form["slot"].value(),
         ),
