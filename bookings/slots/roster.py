@@ -306,7 +306,7 @@ class Roster:
         taken_by: dict[int, int | None] = {}
         result = []
         for i, slot_start in enumerate(starts):
-            officers = [officer_id for *_r, officer_id in sorted(ranked[i])]
+            officers = [rank[2] for rank in sorted(ranked[i])]  # (load, badge, officer id)
             if len(waiting[i]) == 1:
                 booking = waiting[i][0]
                 if booking.booking_id not in taken_by:
