@@ -296,26 +296,29 @@ class Roster:
                 rank = self._rank(officer_id, shift)
                 for i in set(range(first, last)).difference(blocked):
                     ranked[i].append(rank)
-        waiting: list[list[Assigned]] = [[] for _ in starts]
+        waiting: dict[int, list[Assigned]] = {}
         for booking in self.unassigned:
             for i in grid.touched(booking.starts_at, booking.ends_at):
-                waiting[i].append(booking)
+                waiting.setdefault(i, []).append(booking)
         # A booking waiting for an officer takes the least loaded free one first, and is
         # with them during the slot it overlaps: that officer is not free for the slot.
         # Alone on a slot, that is all it changes; several at once take the exact greedy.
         taken_by: dict[int, int | None] = {}
         result = []
-        for i, slot_start in enumerate(starts):
-            officers = [rank[2] for rank in sorted(ranked[i])]  # (load, badge, officer id)
-            if len(waiting[i]) == 1:
-                booking = waiting[i][0]
-                if booking.booking_id not in taken_by:
-                    candidates = self.free_officers(booking.starts_at, booking.ends_at)
-                    taken_by[booking.booking_id] = candidates[0] if candidates else None
-                officers = [officer_id for officer_id in officers if officer_id != taken_by[booking.booking_id]]
-            elif waiting[i]:
-                officers = self.officers_for(slot_start, slot_start + length)
-            result.append(tuple(officers))
+        for i, ranks in enumerate(ranked):
+            # (load, badge, officer id); one officer needs no sort
+            officers = (ranks[0][2],) if len(ranks) == 1 else tuple(rank[2] for rank in sorted(ranks))
+            if i in waiting:
+                if len(waiting[i]) == 1:
+                    booking = waiting[i][0]
+                    if booking.booking_id not in taken_by:
+                        candidates = self.free_officers(booking.starts_at, booking.ends_at)
+                        taken_by[booking.booking_id] = candidates[0] if candidates else None
+                    taken = taken_by[booking.booking_id]
+                    officers = tuple(officer_id for officer_id in officers if officer_id != taken)
+                else:
+                    officers = tuple(self.officers_for(starts[i], starts[i] + length))
+            result.append(officers)
         return result
 
     def _trial(self) -> "Roster":
