@@ -101,3 +101,18 @@ class SellerInvitedTooOften(BookingError):
         "This seller's address has received as many invitations as allowed in 24 hours (%(limit)s). "
         "It can be invited again from %(when)s."
     )
+
+
+class CharterChanged(BookingError):
+    """A new version of the charter was published between the page a party read and their POST."""
+
+    message = _(
+        "The charter changed while you were reading it: version %(number)s is now in force. "
+        "Read it again below and accept it."
+    )
+
+    @classmethod
+    def for_version(cls, version):
+        error = cls(cls.message % {"number": version.number})
+        error.version = version
+        return error

@@ -114,6 +114,27 @@ class CharterAcceptanceForm(forms.Form):
         label=_("I have read the charter and the item is not forbidden."),
         error_messages={"required": _("You must accept the charter to go on.")},
     )
+    # The version the page showed travels with the form: a party accepts what they read,
+    # and a version published in between is refused (design invariant 7; CharterChanged).
+    charter_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _("Reload the page: the form did not say which charter you read."),
+            "invalid": _("Reload the page: the form did not say which charter you read."),
+            "min_value": _("Reload the page: the form did not say which charter you read."),
+        },
+    )
+
+    def __init__(self, *args, charter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if charter is not None:
+            self.fields["charter_version"].initial = charter.pk
+
+    def non_field_errors(self):
+        # A hidden field's error has no field on the page to stand beside: it shows with the form's own.
+        hidden = self.errors.get("charter_version", [])
+        return self.error_class([*super().non_field_errors(), *hidden], error_class="nonfield")
 
 
 class CancelForm(forms.Form):

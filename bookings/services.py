@@ -21,6 +21,7 @@ from .buyer_checks import buyer_checks, buyer_lock
 from .drafts import draft_clear
 from .exceptions import (
     BookingError,
+    CharterChanged,
     CharterViolation,
     InvalidTransition,
     RebookingUnavailable,
@@ -93,6 +94,7 @@ def booking_create(
     language: str | None = None,
     rebooked_from: Booking | None = None,
     clear_draft: bool = False,
+    charter_seen: int | None = None,
 ) -> Booking:
     """Book a free slot for the buyer and invite the seller. Raises a BookingError subclass when it cannot.
 
@@ -100,6 +102,8 @@ def booking_create(
     the priority link of its apology email (bookings.rebooking): the pressure switch
     does not stop it, and the link works once. `clear_draft`: the wizard's answers at
     this station go with the booking (bookings.drafts), in the same transaction.
+    `charter_seen`: the id of the charter version the buyer read; CharterChanged when
+    another one has been published since (the booking records the one accepted).
 
     Locks, always in this order: the buyer (with the seller's mailbox), then the
     station. Under the station's lock only the one-slot check and the inserts run
@@ -109,6 +113,8 @@ def booking_create(
     if seller_is_buyer(buyer=buyer, seller_email=seller_email):
         raise SellerIsBuyer
     charter = charter_current()
+    if charter_seen is not None and charter_seen != charter.pk:
+        raise CharterChanged.for_version(charter)
     verdict = charter_check(version=charter, title=item_title, description=item_description)
     if verdict.forbidden:
         raise CharterViolation(verdict)
@@ -209,8 +215,16 @@ def _check_rebooking(*, rebooked_from: Booking, buyer, station: Station) -> None
         raise RebookingUnavailable
 
 
-def booking_accept(*, booking: Booking, charter_version: CharterVersion, now: datetime | None = None) -> Booking:
-    """The seller accepts the invitation and the charter; the charter is checked again on the item."""
+def booking_accept(
+    *, booking: Booking, charter_version: CharterVersion, charter_seen: int | None = None, now: datetime | None = None
+) -> Booking:
+    """The seller accepts the invitation and the charter; the charter is checked again on the item.
+
+    `charter_seen`: the id of the version the seller read; CharterChanged when it is not
+    `charter_version` (the current one) any more.
+    """
+    if charter_seen is not None and charter_seen != charter_version.pk:
+        raise CharterChanged.for_version(charter_version)
     now = now or timezone.now()
     if not booking.hold_is_open(now):
         raise InvalidTransition

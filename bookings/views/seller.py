@@ -12,7 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from charter.models import BookingCharterReview
 from charter.selectors import charter_current
 
-from ..exceptions import CharterViolation, InvalidTransition
+from ..exceptions import CharterChanged, CharterViolation, InvalidTransition
 from ..forms import CharterAcceptanceForm, DeclineForm
 from ..links import ExpiredLink, InvalidLink, booking_from_seller_token
 from ..services import booking_accept, booking_decline
@@ -32,19 +32,24 @@ def invite(request, token):
         return render(request, "bookings/seller/answered.html", {"booking": booking})
 
     charter = charter_current()
-    accept_form = CharterAcceptanceForm(request.POST if request.POST.get("action") == "accept" else None)
+    accept_form = CharterAcceptanceForm(
+        request.POST if request.POST.get("action") == "accept" else None, charter=charter
+    )
     decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "accept" and accept_form.is_valid():
-                booking_accept(booking=booking, charter_version=charter)
+                booking_accept(
+                    booking=booking, charter_version=charter, charter_seen=accept_form.cleaned_data["charter_version"]
+                )
                 messages.success(request, _("Thank you: the exchange is confirmed. We have emailed you the details."))
                 return redirect("bookings:seller-invite", token=token)
             if request.POST.get("action") == "decline" and decline_form.is_valid():
                 booking_decline(booking=booking, note=decline_form.cleaned_data["note"])
                 messages.success(request, _("You have declined. The buyer has been told."))
                 return redirect("bookings:seller-invite", token=token)
-        except (InvalidTransition, CharterViolation) as error:
+        except (InvalidTransition, CharterViolation, CharterChanged) as error:
+            # CharterChanged: the page shown after the redirect holds the new version.
             messages.error(request, error.message)
             return redirect("bookings:seller-invite", token=token)
     return render(

@@ -27,6 +27,7 @@ from ..abuse import buyer_ban_error
 from ..drafts import draft_clear, draft_forget, draft_get, draft_save, station_with_draft
 from ..exceptions import (
     BookingError,
+    CharterChanged,
     CharterViolation,
     RebookingUnavailable,
     SellerInvitedTooOften,
@@ -257,7 +258,7 @@ def review_step(request, station):
         _forget(request, station, "slot")
         return redirect("bookings:slot", slug=station.slug)
     charter = charter_current()
-    form = CharterAcceptanceForm(posted(request))
+    form = CharterAcceptanceForm(posted(request), charter=charter)
     if request.method == "POST" and form.is_valid():
         try:
             booking = booking_create(
@@ -269,12 +270,16 @@ def review_step(request, station):
                 language=request.LANGUAGE_CODE,
                 rebooked_from=Booking.objects.filter(pk=draft["rebook"]).first() if draft.get("rebook") else None,
                 clear_draft=True,
+                charter_seen=form.cleaned_data["charter_version"],
                 **draft["item"],
             )
         except SlotUnavailable as error:
             _forget(request, station, "slot")
             messages.error(request, error.message)
             return redirect("bookings:slot", slug=station.slug)
+        except CharterChanged as error:
+            messages.error(request, error.message)  # the review page shows the new version
+            return redirect("bookings:review", slug=station.slug)
         except CharterViolation as error:
             charter_refusal_record(station=station, category=error.verdict.category, version=charter)
             messages.error(request, error.message)

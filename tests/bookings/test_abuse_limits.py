@@ -16,6 +16,7 @@ from bookings.selectors import station_free_slots
 from bookings.services import Actor, booking_accept, booking_cancel, booking_create, booking_decline
 from stations.models import Room, SpaceKind
 from tests import factories
+from tests.charter_forms import charter_accepted
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -288,7 +289,7 @@ def test_the_wizard_hides_a_held_back_slot_and_says_when_it_comes_back(
     # Meanwhile the slot is booked and cancelled: another buyer's friend must not get it.
     booking_cancel(booking=book(buyer, paris_11, seller), role=Actor.BUYER, user=buyer, reason="Plus besoin")
 
-    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted(), follow=True)
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("bookings:slot", args=[paris_11.slug])

@@ -19,6 +19,7 @@ from bookings.models import Booking
 from bookings.selectors import station_free_slots
 from stations.models import SpaceKind
 from tests import factories
+from tests.charter_forms import charter_accepted
 
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Paris
 
@@ -83,7 +84,7 @@ def test_the_final_booking_post_stays_within_its_sql_budget(
     slot = _walk_to_review(client, paris_11, kind, seller)
 
     with CaptureQueriesContext(connection) as post:
-        response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+        response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
 
     booking = Booking.objects.get(buyer=buyer)
     assert response.status_code == 302 and response["Location"].endswith(f"/{booking.reference}/")

@@ -16,6 +16,7 @@ from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_create
 from stations.models import SpaceKind
 from tests import factories
+from tests.charter_forms import charter_accepted
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
@@ -208,7 +209,7 @@ def test_the_priority_link_prefills_the_wizard_and_books_under_pressure(
     assert picked.status_code == 302, picked.content.decode()[:3000]
     review = client.get(reverse("bookings:review", args=[paris_11.slug]))
     assert cancelled.item_title in review.content.decode()
-    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
 
     rebooked = Booking.objects.get(rebooked_from=cancelled)
     assert response["Location"] == reverse("bookings:detail", args=[rebooked.reference])

@@ -22,6 +22,7 @@ from bookings.selectors import station_free_slots
 from bookings.services import booking_create
 from stations.models import SpaceKind
 from tests import factories
+from tests.charter_forms import charter_accepted
 
 S = BookingStatus
 THREADS = 20
@@ -202,7 +203,7 @@ def test_twenty_buyers_posting_the_review_step_at_once_get_one_booking_and_no_er
         clients.append(client)
     url = reverse("bookings:review", kwargs={"slug": paris_11.slug})
 
-    results = run_together(lambda i: clients[i].post(url, {"accept_charter": "on"}))
+    results = run_together(lambda i: clients[i].post(url, charter_accepted()))
 
     errors = [r for r in results if isinstance(r, BaseException)]
     assert errors == []

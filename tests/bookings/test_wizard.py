@@ -12,6 +12,7 @@ from bookings.drafts import draft_get, draft_save
 from bookings.models import Booking, BookingStatus
 from bookings.selectors import station_free_slots
 from stations.models import SpaceKind
+from tests.charter_forms import charter_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_buyer_books_a_room_slot_through_every_step(
     assert review.status_code == 200
     assert "Vélo de course" in review.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+        response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
     booking = Booking.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
@@ -101,7 +102,7 @@ def test_vehicle_is_routed_to_a_parking_bay(client, paris_11, officer, buyer, se
     _walk_to_review(
         client, paris_11, bay_slot, seller, item_title="Peugeot 208", item_kind="vehicle", vehicle_plate="ab-123-cd"
     )
-    client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
     booking = Booking.objects.get()
     assert booking.space.kind == SpaceKind.BAY
     assert booking.vehicle_plate == "AB-123-CD"
@@ -124,7 +125,7 @@ def test_slot_taken_meanwhile_sends_the_buyer_back_to_pick_another(
     from bookings.services import booking_create
 
     booking_create(buyer=other_buyer, station=paris_11, starts_at=slot.starts_at, item_title="Livres", **seller)
-    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted(), follow=True)
     assert response.redirect_chain[-1][0] == reverse("bookings:slot", args=[paris_11.slug])
     assert "This slot was just taken, pick another." in response.content.decode()
     assert Booking.objects.filter(buyer=buyer).count() == 0
@@ -252,7 +253,7 @@ def test_a_vehicle_declared_as_an_object_is_booked_on_a_bay(
     )
     review = client.get(reverse("bookings:review", args=[paris_11.slug]))
     assert "parking bay" in review.content.decode()
-    client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
     booking = Booking.objects.get()
     assert (booking.space.kind, booking.item_kind, booking.vehicle_plate) == (SpaceKind.BAY, "vehicle", "AB-1")
     assert booking.charter_review.space_kind == SpaceKind.BAY
@@ -274,7 +275,7 @@ def test_a_review_item_can_be_booked_and_is_flagged_for_staff(
     assert "An officer will look at this item" in review
     assert "Bows are looked at by an officer." in review
 
-    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"})
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted())
 
     booking = Booking.objects.get()
     assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
@@ -292,7 +293,7 @@ def test_the_server_checks_the_item_again_when_the_booking_is_submitted(
     item = draft_get(buyer=buyer, station=paris_11)["item"]
     draft_save(buyer=buyer, station=paris_11, item=item | {"item_title": "Machette"})
 
-    response = client.post(reverse("bookings:review", args=[paris_11.slug]), {"accept_charter": "on"}, follow=True)
+    response = client.post(reverse("bookings:review", args=[paris_11.slug]), charter_accepted(), follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("bookings:item", args=[paris_11.slug])
     assert "Blades and sharp objects are not allowed." in response.content.decode()

@@ -24,6 +24,7 @@ from charter.services import (
 )
 from stations.models import SpaceKind
 from tests import factories
+from tests.charter_forms import charter_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_the_seller_sees_which_charter_version_they_accept_and_must_tick_it(
     booking.refresh_from_db()
     assert (booking.status, booking.seller_charter_version) == (BookingStatus.PENDING, None)
 
-    invite(client, booking, action="accept", accept_charter="on")
+    invite(client, booking, **charter_accepted(action="accept"))
 
     booking.refresh_from_db()
     assert (booking.status, booking.seller_charter_version) == (BookingStatus.CONFIRMED, charter)
@@ -199,7 +200,7 @@ def test_a_newer_version_that_forbids_the_item_stops_the_seller_accepting(
     booking = book(buyer, paris_11, seller, title="Guitare folk")
     charter_version_publish(version=draft_of(charter, 2, GUITARS))
 
-    response = invite(client, booking, action="accept", accept_charter="on")
+    response = invite(client, booking, **charter_accepted(action="accept"))
 
     assert response.status_code == 302
     booking.refresh_from_db()
