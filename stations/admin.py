@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.urls import path
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scoping import (
@@ -15,7 +19,8 @@ from .admin_scoping import (
 )
 from .admin_views.closures import ClosureForm, cancel_hit_bookings
 from .admin_views.pressure import cancel_pressure_bookings
-from .admin_views.roster import OfficerInline, StationAbsenceInline, StationShiftInline, week_template_view
+from .admin_views.roster import roster_view
+from .admin_views.week_template import week_template_view
 from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
 
 
@@ -31,14 +36,37 @@ class ClosureInline(StationScopedInline, admin.TabularInline):
     fields = ("starts_at", "ends_at", "reason", "cancel_bookings")
 
 
+class _OfficerFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "user" in form.fields:
+            # The station's own accounts that are not another station's officer.
+            station = self.instance
+            users = get_user_model().objects.filter(
+                Q(station=station, officer__isnull=True) | Q(officer__station=station)
+            )
+            form.fields["user"].queryset = users.order_by("email") if station.pk else users.none()
+
+
+class OfficerInline(StationScopedInline, admin.TabularInline):
+    """The station's officers; their shifts and absences are on the station's roster page."""
+
+    model = Officer
+    formset = _OfficerFormSet
+    fields = ("user", "badge_number", "is_active")
+    extra = 0
+    show_change_link = True
+
+
 @admin.register(Station)
 class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
     station_path = "pk"
-    list_display = ("name", "slug", "time_zone", "is_active")
+    list_display = ("name", "slug", "time_zone", "is_active", "roster_link")
     list_filter = ("is_active",)
     search_fields = ("name", "slug")
-    inlines = [OpeningHoursInline, ClosureInline, OfficerInline, StationShiftInline, StationAbsenceInline]
-    change_form_template = "stations/admin/station_change_form.html"
+    inlines = [OpeningHoursInline, ClosureInline, OfficerInline]
+    # Adds the roster page's link to stations/admin/station_change_form.html.
+    change_form_template = "admin/stations/station/change_form.html"
     actions = [cancel_pressure_bookings]
     fieldsets = (
         (None, {"fields": ("name", "slug", "is_active", "time_zone", "language")}),
@@ -68,17 +96,28 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
     )
 
     def get_inlines(self, request, obj):
-        # Officers, shifts and absences need the station to exist first.
+        # Officers need the station to exist first.
         return self.inlines if obj is not None else [OpeningHoursInline, ClosureInline]
 
     def get_urls(self):
         def week(request, object_id):
             return week_template_view(self, request, object_id)
 
+        def roster(request, object_id):
+            return roster_view(self, request, object_id)
+
+        # admin_view(): the admin's login, staff check and CSRF protection; each view
+        # reaches its station through get_object(), scoped like every other page.
         return [
             path("<path:object_id>/roster/week/", self.admin_site.admin_view(week), name="stations_station_week"),
+            path("<path:object_id>/roster/", self.admin_site.admin_view(roster), name="stations_station_roster"),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("roster"))
+    def roster_link(self, obj):
+        url = reverse("admin:stations_station_roster", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Shifts and absences"))
 
     def has_cancel_bookings_permission(self, request):
         """The pressure action cancels bookings: the booking change permission, within the station scope."""

@@ -1,21 +1,25 @@
-"""Officers, shifts and absences edited on the station's page, and a week of shifts from a template.
+"""The station's roster page: its officers' shifts and absences of the coming two weeks.
 
-Shifts and absences belong to an officer, not to the station, so Django's inlines
-(which need a foreign key to the parent) cannot show them there: RosterInline
-gives them a formset of its own, over the station's officers' rows of the coming
-two weeks (the Shifts and Officer absences pages hold the rest).
+Shifts and absences belong to an officer, not to the station, so they cannot be the
+station's inlines (an inline needs a foreign key to its parent). They are edited here
+instead, on an admin view of the station's own (StationAdmin.get_urls), in two plain
+model formsets: only public Django API, nothing that a Django upgrade may take away.
+
+Who may do what is the station's scoping and the Shift and OfficerAbsence admins'
+permissions, as on those models' own pages. Each row is saved with save() and deleted
+with delete(), so bookings.signals reassigns the station's bookings after the commit,
+as for a change made anywhere else.
 """
 
-from datetime import timedelta
-from functools import partial
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.checks import InlineModelAdminChecks
-from django.contrib.auth import get_user_model
+from django.contrib import messages
+from django.contrib.admin import widgets
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.forms.models import BaseInlineFormSet, BaseModelFormSet, modelformset_factory
+from django.db import transaction
+from django.forms.models import BaseModelFormSet, modelformset_factory
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,182 +27,198 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from config.user_input import BoundedDateField
+from config.user_input import validate_day_in_range
 
-from ..admin_scoping import StationScopedInline, local_midnight
-from ..models import Officer, OfficerAbsence, Shift, Weekday
-from ..services import shifts_create_week
+from ..admin_scoping import local_midnight
+from ..models import Officer, OfficerAbsence, Shift, Station
 
 ROSTER_DAYS = 14
+# Blank rows offered for new shifts or absences (the page has no JavaScript to add more).
+NEW_ROWS = 2
 
 
-class _OfficerFormSet(BaseInlineFormSet):
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if "user" in form.fields:
-            # The station's own accounts that are not another station's officer.
-            station = self.instance
-            users = get_user_model().objects.filter(
-                Q(station=station, officer__isnull=True) | Q(officer__station=station)
-            )
-            form.fields["user"].queryset = users.order_by("email") if station.pk else users.none()
-
-
-class OfficerInline(StationScopedInline, admin.TabularInline):
-    model = Officer
-    formset = _OfficerFormSet
-    fields = ("user", "badge_number", "is_active")
-    extra = 0
-    show_change_link = True
-
-
-class _RosterChecks(InlineModelAdminChecks):
-    # These inlines reach the station through the officer; see RosterInline.
-    def _check_relation(self, obj, parent_model):
-        return []
-
-    def _check_exclude_of_parent_model(self, obj, parent_model):
-        return []
-
-
-class _RosterFormSet(BaseModelFormSet):
-    """The station's officers' rows from today for ROSTER_DAYS days, taking the admin's inline arguments."""
-
-    def __init__(self, data=None, files=None, instance=None, save_as_new=False, prefix=None, queryset=None, **kw):
-        self.instance = instance
-        queryset = self.model._default_manager.none() if queryset is None else queryset
-        if instance is None or instance.pk is None:
-            queryset = queryset.none()
-        else:
-            today = timezone.localtime(timezone.now(), instance.zone).date()
-            starts = local_midnight(today, instance.zone)
-            queryset = queryset.filter(
-                officer__station=instance, ends_at__gt=starts, starts_at__lt=starts + timedelta(days=ROSTER_DAYS)
-            ).select_related("officer__user")
-        super().__init__(data, files, prefix=prefix, queryset=queryset.order_by("starts_at", "officer"), **kw)
-
-    @classmethod
-    def get_default_prefix(cls):
-        return f"station_{cls.model._meta.model_name}"
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        station = self.instance
-        officers = Officer.objects.filter(station=station) if station and station.pk else Officer.objects.none()
-        form.fields["officer"].queryset = officers.select_related("user")
-
-
-class RosterInline(StationScopedInline, admin.TabularInline):
-    checks_class = _RosterChecks
-    station_path = "officer__station"
-    extra = 0
-
-    def get_formset(self, request, obj=None, **kwargs):
-        can_delete = self.can_delete and self.has_delete_permission(request, obj)
-        return modelformset_factory(
-            self.model,
-            form=self.form,
-            formset=_RosterFormSet,
-            fields=self.fields,
-            formfield_callback=partial(self.formfield_for_dbfield, request=request),
-            extra=self.get_extra(request, obj),
-            min_num=self.get_min_num(request, obj),
-            max_num=self.get_max_num(request, obj),
-            can_delete=can_delete,
-        )
-
-
-class StationShiftInline(RosterInline):
-    model = Shift
-    fields = ("officer", "starts_at", "ends_at")
-    verbose_name_plural = _("shifts of the next two weeks")
-
-
-class StationAbsenceInline(RosterInline):
-    model = OfficerAbsence
-    fields = ("officer", "starts_at", "ends_at", "reason")
-    verbose_name_plural = _("officer absences of the next two weeks")
-
-
-# --- a week of shifts from a template ---------------------------------------------------------
-
-
-class WeekTemplateForm(forms.Form):
-    officers = forms.ModelMultipleChoiceField(
-        label=_("Officers"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Days"), choices=Weekday.choices, coerce=int, widget=forms.CheckboxSelectMultiple
-    )
-    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(
-        label=_("Ends at"),
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text=_("At or before the start: the shift ends on the next day."),
-    )
-    first_day = BoundedDateField(
-        label=_("First day of the week"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Shifts are made for the seven days from this one, in the station's time zone."),
-    )
-
-    def __init__(self, *args, station, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = Officer.objects.filter(station=station, is_active=True).select_related(
-            "user"
-        )
-
-
-def week_template_view(model_admin, request, object_id):
-    station = model_admin.get_object(request, object_id)  # scoped: another station's is a 404
-    if not request.user.has_perm("stations.add_shift"):
-        raise PermissionDenied
+def roster_window(station: Station) -> tuple[datetime, datetime]:
+    """From the station's midnight today, ROSTER_DAYS days of its wall clock."""
     today = timezone.localtime(timezone.now(), station.zone).date()
-    next_monday = today + timedelta(days=7 - today.weekday())
-    form = WeekTemplateForm(
-        request.POST if request.method == "POST" else None,
+    starts = local_midnight(today, station.zone)
+    return starts, starts + timedelta(days=ROSTER_DAYS)
+
+
+class RosterRowForm(forms.ModelForm):
+    """A shift or an absence of one of the station's officers, its times as a date and a time."""
+
+    def __init__(self, *args, station: Station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = Officer.objects.filter(station=station).select_related("user")
+        for name in ("starts_at", "ends_at"):
+            # As on every admin form: a year Python cannot move into UTC is refused, not a 500.
+            self.fields[name].validators.append(validate_day_in_range)
+
+
+# The admin's own widgets for a date and time, as its change forms show them.
+_TIMES = {
+    "field_classes": {"starts_at": forms.SplitDateTimeField, "ends_at": forms.SplitDateTimeField},
+    "widgets": {"starts_at": widgets.AdminSplitDateTime, "ends_at": widgets.AdminSplitDateTime},
+}
+
+
+class ShiftRowForm(RosterRowForm):
+    class Meta:
+        model = Shift
+        fields = ("officer", "starts_at", "ends_at")
+        field_classes = _TIMES["field_classes"]
+        widgets = _TIMES["widgets"]
+
+
+class AbsenceRowForm(RosterRowForm):
+    class Meta:
+        model = OfficerAbsence
+        fields = ("officer", "starts_at", "ends_at", "reason")
+        field_classes = _TIMES["field_classes"]
+        widgets = {**_TIMES["widgets"], "reason": widgets.AdminTextInputWidget}
+
+
+class RosterFormSet(BaseModelFormSet):
+    """Rows of one station: each form offers that station's officers only."""
+
+    def __init__(self, *args, station: Station, **kwargs):
+        self.station = station
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "station": self.station}
+
+
+@dataclass(frozen=True)
+class RosterSection:
+    """One formset of the page: a model, the form of its rows, the prefix of its fields."""
+
+    prefix: str
+    form: type[RosterRowForm]
+    title: str
+    empty: str
+
+    @property
+    def model(self):
+        return self.form._meta.model
+
+
+SECTIONS = (
+    RosterSection("shifts", ShiftRowForm, _("Shifts of the next two weeks"), _("No shift in the next two weeks.")),
+    RosterSection(
+        "absences",
+        AbsenceRowForm,
+        _("Officer absences of the next two weeks"),
+        _("No absence in the next two weeks."),
+    ),
+)
+
+
+@dataclass
+class RosterPart:
+    """A section as one user sees it: its formset, and whether they may change it."""
+
+    section: RosterSection
+    model_admin: object  # the section's model's own admin: permissions and the change log
+    formset: RosterFormSet
+    editable: bool
+
+
+def _roster_part(section, request, station, model_admin) -> RosterPart | None:
+    if not model_admin.has_view_or_change_permission(request):
+        return None
+    editable = model_admin.has_change_permission(request)
+    starts, ends = roster_window(station)
+    rows = section.model.objects.filter(officer__station=station, ends_at__gt=starts, starts_at__lt=ends)
+    formset_class = modelformset_factory(
+        section.model,
+        form=section.form,
+        formset=RosterFormSet,
+        extra=NEW_ROWS if editable and model_admin.has_add_permission(request) else 0,
+        can_delete=editable and model_admin.has_delete_permission(request),
+    )
+    formset = formset_class(
+        request.POST if editable and request.method == "POST" else None,
+        prefix=section.prefix,
+        queryset=rows.select_related("officer__user").order_by("starts_at", "officer"),
         station=station,
-        initial={"first_day": next_monday, "weekdays": [0, 1, 2, 3, 4]},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = shifts_create_week(
-            station=station,
-            officers=list(data["officers"]),
-            weekdays=set(data["weekdays"]),
-            starts=data["starts"],
-            ends=data["ends"],
-            first_day=data["first_day"],
-        )
-        for shift in result.created:
-            model_admin.log_addition(request, shift, gettext("Created from a week template."))
-        model_admin.message_user(
-            request,
-            ngettext("%(count)d shift created.", "%(count)d shifts created.", len(result.created))
-            % {"count": len(result.created)},
-            messages.SUCCESS,
-        )
-        if result.skipped:
-            model_admin.message_user(
-                request,
-                ngettext(
-                    "%(count)d shift left out: the officer already has a shift then.",
-                    "%(count)d shifts left out: the officer already has a shift then.",
-                    len(result.skipped),
+    if not editable:
+        for form in formset:
+            for field in form.fields.values():
+                field.disabled = True
+    return RosterPart(section=section, model_admin=model_admin, formset=formset, editable=editable)
+
+
+def _save(part: RosterPart, request) -> None:
+    """Save one formset row by row (the signals reassign), each change in the admin's history."""
+    formset, model_admin = part.formset, part.model_admin
+    deleted = [form.instance.pk for form in formset.deleted_forms if form.instance.pk is not None]
+    if deleted:
+        # Logged first: the rows' names are gone once deleted.
+        model_admin.log_deletions(request, part.section.model.objects.filter(pk__in=deleted))
+    changed = [form for form in formset.forms if form.has_changed() and form not in formset.deleted_forms]
+    added = {form for form in changed if form.instance.pk is None}
+    formset.save()
+    for form in changed:
+        message = model_admin.construct_change_message(request, form, None, add=form in added)
+        if form in added:
+            model_admin.log_addition(request, form.instance, message)
+        else:
+            model_admin.log_change(request, form.instance, message)
+
+
+def roster_view(station_admin, request, object_id):
+    station = station_admin.get_object(request, object_id)  # scoped: another station's is a 404
+    site = station_admin.admin_site
+    parts = [
+        part
+        for section in SECTIONS
+        if (part := _roster_part(section, request, station, site.get_model_admin(section.model))) is not None
+    ]
+    if not parts:
+        raise PermissionDenied
+    url = reverse("admin:stations_station_roster", args=[station.pk])
+    # The page reads and writes times on the station's wall clock, whoever asks.
+    with timezone.override(station.zone):
+        editable = [part for part in parts if part.editable]
+        if request.method == "POST" and editable:
+            valid = [part.formset.is_valid() for part in editable]  # every one, to show every error
+            if all(valid):
+                with transaction.atomic():
+                    # The station's lock, as for bookings and a week of shifts: the roster
+                    # does not change under the slot engine.
+                    Station.objects.select_for_update().get(pk=station.pk)
+                    for part in editable:
+                        _save(part, request)
+                station_admin.message_user(
+                    request,
+                    gettext("The roster of %(station)s was saved.") % {"station": station.name},
+                    messages.SUCCESS,
                 )
-                % {"count": len(result.skipped)},
-                messages.WARNING,
+                return HttpResponseRedirect(url)
+            errors = sum(len([e for e in part.formset.errors if e]) for part in editable)
+            errors += sum(len(part.formset.non_form_errors()) for part in editable)
+            station_admin.message_user(
+                request,
+                ngettext("Please correct the error below.", "Please correct the errors below.", errors),
+                messages.ERROR,
             )
-        return HttpResponseRedirect(reverse("admin:stations_station_change", args=[station.pk]))
-    return TemplateResponse(
-        request,
-        "stations/admin/week_template.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": model_admin.opts,
-            "original": station,
-            "title": gettext("Create a week of shifts for %(station)s") % {"station": station.name},
-            "form": form,
-            "media": model_admin.media + form.media,
-        },
-    )
+        media = station_admin.media
+        for part in parts:
+            media += part.formset.media
+        response = TemplateResponse(
+            request,
+            "admin/stations/station/roster.html",
+            {
+                **site.each_context(request),
+                "opts": station_admin.opts,
+                "original": station,
+                "title": gettext("Roster of %(station)s") % {"station": station.name},
+                "parts": parts,
+                "editable": bool(editable),
+                "media": media,
+            },
+        )
+        response.render()
+    return response

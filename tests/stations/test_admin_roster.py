@@ -1,9 +1,13 @@
-"""The roster in the admin: officers, shifts and absences on the station's page, a week of shifts from a template."""
+"""The roster in the admin: officers on the station's page, shifts and absences on its roster page, a week of shifts."""
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.test import Client
 from django.urls import reverse
 
 from stations.models import Officer, OfficerAbsence, Shift
@@ -23,6 +27,35 @@ def _pinned_clock():
 
 def _week_url(station):
     return reverse("admin:stations_station_week", args=[station.pk])
+
+
+def _roster_url(station):
+    return reverse("admin:stations_station_roster", args=[station.pk])
+
+
+def _roster_data(page):
+    """The POST data of the roster page as rendered: each formset's management form and rows."""
+    data = {}
+    for part in page.context["parts"]:
+        formset = part.formset
+        for name, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{name}"] = value
+        for form in formset.forms:
+            for name in form.fields:
+                value = form[name].value()
+                if isinstance(value, datetime):
+                    local = value.astimezone(page.context["original"].zone)
+                    data[f"{form.prefix}-{name}_0"] = local.strftime("%Y-%m-%d")
+                    data[f"{form.prefix}-{name}_1"] = local.strftime("%H:%M:%S")
+                elif value is not None and value is not False:
+                    data[f"{form.prefix}-{name}"] = value
+    return data
+
+
+def _shift_tomorrow(officer):
+    return factories.ShiftFactory(
+        officer=officer, starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=1, hours=8)
+    )
 
 
 def test_a_week_template_creates_shifts_in_station_time_across_the_dst_change(paris_11):
@@ -170,70 +203,284 @@ def test_the_week_template_offers_only_the_stations_officers(client, paris_11, p
     assert not Shift.objects.exists()
 
 
-def test_the_station_page_edits_officers_shifts_and_absences(client, paris_11, staff_11e):
+# --- the station's page: its officers --------------------------------------------------------
+
+
+def test_the_station_page_edits_its_officers_and_links_to_the_roster(client, paris_11, staff_11e):
     from tests.stations.test_admin_scoping import _form_data
 
     officer = factories.OfficerFactory(station=paris_11, badge_number="P11-1")
-    shift = factories.ShiftFactory(
-        officer=officer, starts_at=NOW + timedelta(days=1), ends_at=NOW + timedelta(days=1, hours=8)
-    )
-    old = factories.ShiftFactory(
-        officer=officer, starts_at=NOW - timedelta(days=10), ends_at=NOW - timedelta(days=10, hours=-8)
-    )
     client.force_login(staff_11e)
     url = reverse("admin:stations_station_change", args=[paris_11.pk])
 
     page = client.get(url)
-    formsets = {f.formset.prefix: f.formset for f in page.context["inline_admin_formsets"]}
-    assert [s.pk for s in formsets["station_shift"].queryset] == [shift.pk]  # the coming two weeks only
-    assert list(formsets["station_shift"].forms[0].fields["officer"].queryset) == [officer]
+    assert _roster_url(paris_11) in page.content.decode()
+    assert _roster_url(paris_11) in client.get(reverse("admin:stations_station_changelist")).content.decode()
     data = _form_data(page)
-    data.update(
-        {
-            "station_shift-0-ends_at_1": "20:00:00",
-            "station_officerabsence-TOTAL_FORMS": "1",
-            "station_officerabsence-0-officer": officer.pk,
-            "station_officerabsence-0-starts_at_0": "2026-03-23",
-            "station_officerabsence-0-starts_at_1": "08:00",
-            "station_officerabsence-0-ends_at_0": "2026-03-23",
-            "station_officerabsence-0-ends_at_1": "18:00",
-            "station_officerabsence-0-reason": "Formation",
-            "officers-0-badge_number": "P11-001",
-        }
-    )
+    data["officers-0-badge_number"] = "P11-001"
 
     response = client.post(url, data)
 
-    assert response.status_code == 302, response.context and [
-        f.formset.errors for f in response.context["inline_admin_formsets"]
-    ]
+    assert response.status_code == 302
+    assert Officer.objects.get(pk=officer.pk).badge_number == "P11-001"
+
+
+# --- the roster page: shifts and absences of the next two weeks -------------------------------
+
+
+def test_the_roster_page_edits_shifts_and_absences_of_the_next_two_weeks(client, paris_11, staff_11e):
+    officer = factories.OfficerFactory(station=paris_11, badge_number="P11-1")
+    shift = _shift_tomorrow(officer)
+    old = factories.ShiftFactory(
+        officer=officer, starts_at=NOW - timedelta(days=10), ends_at=NOW - timedelta(days=10, hours=-8)
+    )
+    later = factories.ShiftFactory(
+        officer=officer, starts_at=NOW + timedelta(days=20), ends_at=NOW + timedelta(days=20, hours=8)
+    )
+    client.force_login(staff_11e)
+
+    page = client.get(_roster_url(paris_11))
+    assert page.status_code == 200
+    shifts, absences = (part.formset for part in page.context["parts"])
+    assert [s.pk for s in shifts.queryset] == [shift.pk]  # the coming two weeks only
+    assert list(shifts.forms[0].fields["officer"].queryset) == [officer]
+    data = _roster_data(page)
+    data.update(
+        {
+            "shifts-0-ends_at_1": "20:00:00",
+            "absences-0-officer": officer.pk,
+            "absences-0-starts_at_0": "2026-03-23",
+            "absences-0-starts_at_1": "08:00",
+            "absences-0-ends_at_0": "2026-03-23",
+            "absences-0-ends_at_1": "18:00",
+            "absences-0-reason": "Formation",
+        }
+    )
+
+    response = client.post(_roster_url(paris_11), data, follow=True)
+
+    assert response.redirect_chain == [(_roster_url(paris_11), 302)]
+    assert "The roster of Commissariat du 11e arrondissement was saved." in response.content.decode()
     shift.refresh_from_db()
     assert shift.ends_at.astimezone(paris_11.zone).time() == time(20, 0)
     absence = OfficerAbsence.objects.get()
     assert (absence.officer, absence.reason) == (officer, "Formation")
-    assert Officer.objects.get(pk=officer.pk).badge_number == "P11-001"
-    assert Shift.objects.filter(pk=old.pk).exists()
+    assert absence.starts_at == datetime(2026, 3, 23, 7, 0, tzinfo=UTC)  # station time, UTC+1
+    assert Shift.objects.filter(pk__in=[old.pk, later.pk]).count() == 2
+    logged = LogEntry.objects.order_by("pk").values_list("action_flag", "object_id")
+    assert list(logged) == [(CHANGE, str(shift.pk)), (ADDITION, str(absence.pk))]
 
 
-def test_a_shift_inline_for_another_stations_officer_is_refused(client, paris_11, paris_13, staff_11e):
-    from tests.stations.test_admin_scoping import _form_data
-
-    theirs = factories.OfficerFactory(station=paris_13)
+def test_the_roster_page_adds_and_deletes_shifts(client, paris_11, staff_11e):
+    officer = factories.OfficerFactory(station=paris_11)
+    gone = _shift_tomorrow(officer)
     client.force_login(staff_11e)
-    url = reverse("admin:stations_station_change", args=[paris_11.pk])
-    data = _form_data(client.get(url))
+    data = _roster_data(client.get(_roster_url(paris_11)))
     data.update(
         {
-            "station_shift-TOTAL_FORMS": "1",
-            "station_shift-0-officer": theirs.pk,
-            "station_shift-0-starts_at_0": "2026-03-23",
-            "station_shift-0-starts_at_1": "08:00",
-            "station_shift-0-ends_at_0": "2026-03-23",
-            "station_shift-0-ends_at_1": "16:00",
+            "shifts-0-DELETE": "on",
+            "shifts-1-officer": officer.pk,
+            "shifts-1-starts_at_0": "2026-03-24",
+            "shifts-1-starts_at_1": "22:00",
+            "shifts-1-ends_at_0": "2026-03-25",
+            "shifts-1-ends_at_1": "06:00",
         }
     )
 
-    response = client.post(url, data)
+    response = client.post(_roster_url(paris_11), data)
+
+    assert response.status_code == 302
+    [new] = Shift.objects.all()
+    assert new.pk != gone.pk
+    assert (new.starts_at, new.ends_at) == (
+        datetime(2026, 3, 24, 21, 0, tzinfo=UTC),
+        datetime(2026, 3, 25, 5, 0, tzinfo=UTC),
+    )
+    assert {entry.action_flag for entry in LogEntry.objects.all()} == {ADDITION, DELETION}
+
+
+def test_a_roster_change_reassigns_the_stations_bookings(client, paris_11, staff_11e, monkeypatch):
+    queued = []
+    monkeypatch.setattr("bookings.signals._reassign", queued.append)
+    officer = factories.OfficerFactory(station=paris_11)
+    _shift_tomorrow(officer)
+    client.force_login(staff_11e)
+    data = _roster_data(client.get(_roster_url(paris_11)))
+    data.update(
+        {
+            "shifts-0-DELETE": "on",
+            "absences-0-officer": officer.pk,
+            "absences-0-starts_at_0": "2026-03-23",
+            "absences-0-starts_at_1": "08:00",
+            "absences-0-ends_at_0": "2026-03-23",
+            "absences-0-ends_at_1": "18:00",
+        }
+    )
+
+    queued.clear()  # the shift's creation above
+
+    assert client.post(_roster_url(paris_11), data).status_code == 302
+
+    assert queued == [paris_11.pk, paris_11.pk]  # the shift deleted, the absence added
+
+
+def test_a_shift_for_another_stations_officer_is_refused_with_the_error_shown(client, paris_11, paris_13, staff_11e):
+    theirs = factories.OfficerFactory(station=paris_13)
+    client.force_login(staff_11e)
+    data = _roster_data(client.get(_roster_url(paris_11)))
+    data.update(
+        {
+            "shifts-0-officer": theirs.pk,
+            "shifts-0-starts_at_0": "2026-03-23",
+            "shifts-0-starts_at_1": "08:00",
+            "shifts-0-ends_at_0": "2026-03-23",
+            "shifts-0-ends_at_1": "16:00",
+        }
+    )
+
+    response = client.post(_roster_url(paris_11), data)
 
     assert response.status_code == 200
+    shifts = response.context["parts"][0].formset
+    assert "officer" in shifts.errors[0]
+    assert "Please correct the error below." in response.content.decode()
     assert not Shift.objects.exists()
+
+
+def test_a_shift_that_ends_before_it_starts_or_in_year_one_is_refused(client, paris_11, staff_11e):
+    officer = factories.OfficerFactory(station=paris_11)
+    client.force_login(staff_11e)
+    data = _roster_data(client.get(_roster_url(paris_11)))
+    data.update(
+        {
+            "shifts-0-officer": officer.pk,
+            "shifts-0-starts_at_0": "2026-03-23",
+            "shifts-0-starts_at_1": "16:00",
+            "shifts-0-ends_at_0": "2026-03-23",
+            "shifts-0-ends_at_1": "08:00",
+            "shifts-1-officer": officer.pk,
+            "shifts-1-starts_at_0": "0001-01-01",
+            "shifts-1-starts_at_1": "00:00",
+            "shifts-1-ends_at_0": "0001-01-01",
+            "shifts-1-ends_at_1": "05:00",
+        }
+    )
+
+    response = client.post(_roster_url(paris_11), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please correct the errors below." in page
+    assert "Pick a date between the years 1900 and 2999." in page
+    assert response.context["parts"][0].formset.errors[0]  # the constraint: ends after it starts
+    assert not Shift.objects.exists()
+
+
+@pytest.mark.parametrize("change", [{"shifts-0-ends_at_1": "20:00:00"}, {"shifts-0-DELETE": "on"}])
+def test_another_stations_shift_cannot_be_changed_or_deleted_by_its_id(change, client, paris_11, paris_13, staff_11e):
+    ours = factories.OfficerFactory(station=paris_11)
+    mine = _shift_tomorrow(ours)
+    theirs = _shift_tomorrow(factories.OfficerFactory(station=paris_13))
+    before = list(Shift.objects.order_by("pk").values())
+    client.force_login(staff_11e)
+    data = _roster_data(client.get(_roster_url(paris_11)))
+    assert data["shifts-0-id"] == mine.pk
+    data.update({"shifts-0-id": theirs.pk, **change})
+
+    client.post(_roster_url(paris_11), data)
+
+    # Refused as a choice not on offer; a deletion of it deletes nothing.
+    assert list(Shift.objects.order_by("pk").values()) == before
+
+
+# --- who may open the roster page -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", "login"), ("staff_13e", 404), ("staff_11e", 200), ("superuser", 200)],
+)
+def test_who_may_open_the_roster_page(role, expected, client, paris_11, staff_11e, staff_13e):
+    officer = factories.OfficerFactory(station=paris_11, badge_number="P11-7")
+    shift = _shift_tomorrow(officer)
+    users = {
+        "staff_11e": staff_11e,
+        "staff_13e": staff_13e,
+        "superuser": factories.UserFactory(is_staff=True, is_superuser=True),
+    }
+    if role in users:
+        client.force_login(users[role])
+    url = _roster_url(paris_11)
+    before = Shift.objects.filter(pk=shift.pk).values().get()
+
+    page = client.get(url)
+    posted = client.post(url, {"shifts-TOTAL_FORMS": "1", "shifts-INITIAL_FORMS": "1", "shifts-0-id": shift.pk})
+
+    if expected == "login":
+        assert page.status_code == posted.status_code == 302
+        assert page["Location"].startswith(reverse("admin:login"))
+    else:
+        assert page.status_code == expected
+        assert ("P11-7" in page.content.decode()) is (expected == 200)
+        assert posted.status_code == (expected if expected != 200 else 200)  # 200: the incomplete form's errors
+    assert Shift.objects.filter(pk=shift.pk).values().get() == before
+
+
+def test_staff_without_the_roster_permissions_get_403(client, paris_11):
+    bare = factories.UserFactory(is_staff=True, station=paris_11)  # no group: no model permission
+    client.force_login(bare)
+
+    assert client.get(_roster_url(paris_11)).status_code == 403
+
+
+def test_staff_who_may_only_view_shifts_see_them_read_only(client, paris_11, staff_11e):
+    from django.contrib.auth.models import Permission
+
+    officer = factories.OfficerFactory(station=paris_11)
+    shift = _shift_tomorrow(officer)
+    reader = factories.UserFactory(is_staff=True, station=paris_11)
+    reader.user_permissions.add(Permission.objects.get(codename="view_shift"))
+    client.force_login(reader)
+
+    page = client.get(_roster_url(paris_11))
+
+    [part] = page.context["parts"]
+    assert (part.section.prefix, part.editable) == ("shifts", False)
+    assert all(field.disabled for field in part.formset.forms[0].fields.values())
+    before = Shift.objects.filter(pk=shift.pk).values().get()
+    posted = {"shifts-TOTAL_FORMS": "1", "shifts-INITIAL_FORMS": "1", "shifts-0-id": shift.pk, "shifts-0-DELETE": "on"}
+    client.post(_roster_url(paris_11), posted)
+    assert Shift.objects.filter(pk=shift.pk).values().get() == before
+
+
+def test_the_roster_page_needs_the_csrf_token(paris_11, staff_11e):
+    officer = factories.OfficerFactory(station=paris_11)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_11e)
+    data = {
+        "shifts-TOTAL_FORMS": "1",
+        "shifts-INITIAL_FORMS": "0",
+        "shifts-0-officer": officer.pk,
+        "shifts-0-starts_at_0": "2026-03-23",
+        "shifts-0-starts_at_1": "08:00",
+        "shifts-0-ends_at_0": "2026-03-23",
+        "shifts-0-ends_at_1": "16:00",
+        "absences-TOTAL_FORMS": "0",
+        "absences-INITIAL_FORMS": "0",
+    }
+
+    assert client.post(_roster_url(paris_11), data).status_code == 403
+    assert not Shift.objects.exists()
+
+
+def test_the_stations_admin_overrides_no_private_django_api():
+    """The roster once overrode the admin's private checks; a Django upgrade may change them at any time."""
+    stations = Path(__file__).resolve().parents[2] / "stations"
+    private = re.compile(r"def _check_\w+|checks_class|InlineModelAdminChecks|ModelAdminChecks")
+    hits = [
+        f"{path.relative_to(stations.parent)}:{number}"
+        for path in sorted(stations.rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if private.search(line)
+    ]
+    assert hits == []
