@@ -185,6 +185,7 @@ admin/charter/charterversion/<path:object_id>/    admin    admin    admin    adm
 
 # A station: its staff change it and plan a week of shifts; the superuser creates and deletes stations
 admin:stations_station_week                       admin    admin    admin    admin    200      404      200
+admin:stations_station_roster                     admin    admin    admin    admin    200      404      200
 admin:stations_station_changelist                 admin    admin    admin    admin    200      200      200
 admin:stations_station_add                        admin    admin    admin    admin    403      403      200
 admin:stations_station_history                    admin    admin    admin    admin    200      404      200
