@@ -162,18 +162,33 @@ class Qualifiers:
     def __init__(self, lines):
         # A line may say on which side it qualifies: "before: porte" (French "porte de frigo",
         # not "frigo porte vitrée"), "after: door" ("fridge door"); otherwise either side.
+        # "title: lego" qualifies on either side and, in a title, says the whole listing is a toy,
+        # model or medium; "review: non coupant", anywhere in a listing, is the seller saying the
+        # thing cannot hurt: neither is taken on trust, both send what would be refused to review.
         self.sides: dict[str, tuple[bool, bool]] = {}
+        title_phrases, review_phrases = [], []
         for line in lines:
             side, _colon, phrase = line.partition(":")
-            side = side.strip().lower()
+            side, phrase = side.strip().lower(), phrase.strip()
+            if _colon and side == "review":
+                review_phrases.append(phrase)
+                continue
+            if _colon and side == "title":
+                title_phrases.append(phrase)
+                side = ""
             if _colon and side in ("before", "after"):
-                self.sides[phrase.strip()] = (side == "before", side == "after")
+                # The same phrase may be written once for each side ("before: holster", "after: holster").
+                precede, follow = self.sides.get(phrase, (False, False))
+                self.sides[phrase] = (precede or side == "before", follow or side == "after")
             else:
-                self.sides[line] = (True, True)
+                self.sides[phrase if _colon and side == "" else line] = (True, True)
         self.phrases = PhraseSet(self.sides)
         self.named = tuple(
             (phrase, re.compile(f" {pattern} ")) for phrase in self.sides if (pattern := phrase_pattern(phrase))
         )
+        self.toys = PhraseSet(title_phrases)
+        self.disclaimers = PhraseSet(review_phrases)
+        self.extra_lines = tuple(review_phrases)
 
     def __bool__(self):
         return bool(self.phrases)
@@ -233,7 +248,8 @@ def compile_rules(rules, *, general_exceptions: str = "") -> tuple[CompiledRule,
 
 def invalid_qualifiers(text: str) -> list[str]:
     """Lines of a version's general exceptions that could never match ("before:" alone, "#")."""
-    return [phrase for phrase in Qualifiers(_lines(text)).sides if phrase_pattern(phrase) is None]
+    qualifiers = Qualifiers(_lines(text))
+    return [phrase for phrase in (*qualifiers.sides, *qualifiers.extra_lines) if phrase_pattern(phrase) is None]
 
 
 def invalid_phrases(text: str) -> list[str]:
@@ -380,6 +396,51 @@ DESCRIPTION_ONLY_REASON_EN = (
 )
 
 
+# What would be refused, in a listing whose title says it is a toy, model or medium ("Playmobil
+# policier avec pistolet") or whose seller says it cannot hurt ("non coupant"): an officer looks.
+DOUBT_REASON_FR = (
+    "L'annonce présente l'objet comme un jouet, une maquette ou un objet inoffensif : vous pouvez réserver, "
+    "et un policier vérifiera sur place ce qui est vendu."
+)
+DOUBT_REASON_EN = (
+    "The listing presents the item as a toy, a model or something harmless: you can book, and an officer will "
+    "check on the spot what is being sold."
+)
+
+
+def _qualifiers_of(rules) -> "Qualifiers | None":
+    return next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
+
+
+def _title_is_a_toy(rules, title: str, memo: dict) -> bool:
+    """Whether the title holds a "title:" general exception ("Lego", "Playmobil", "jouet", "miniature"):
+    the whole listing is a toy, a model or a medium, whatever vehicle or weapon it names."""
+    if "title_toy" not in memo:
+        qualifiers = _qualifiers_of(rules)
+        words = set(normalise(title).split())
+        memo["title_toy"] = bool(
+            qualifiers is not None
+            and qualifiers.toys.found_in(words)
+            and qualifiers.toys.occurrences(normalise(title), words)
+        )
+    return memo["title_toy"]
+
+
+def _disclaimed(rules, text: str, words: set) -> bool:
+    """Whether the listing holds a "review:" general exception: the seller says the thing cannot hurt."""
+    qualifiers = _qualifiers_of(rules)
+    if qualifiers is None or not qualifiers.disclaimers.found_in(words):
+        return False
+    return bool(qualifiers.disclaimers.occurrences(text, words))
+
+
+def _names_the_toy(rules, term: str) -> bool:
+    """Whether the forbidden term itself holds the toy word ("ivory figurine"): the knowledge named
+    that very thing, and the toy word does not excuse it."""
+    qualifiers = _qualifiers_of(rules)
+    return qualifiers is not None and qualifiers.toys.search(f" {term} ")
+
+
 def _title_names(rules, title: str, memo: dict) -> str:
     """What the title says is sold, when it is not the forbidden thing itself: VEHICLE_CATEGORY for a
     vehicle, "other" for a part, toy, medium... (a general exception in the title), "" otherwise."""
@@ -393,7 +454,7 @@ def _title_names(rules, title: str, memo: dict) -> str:
         ):
             kind = VEHICLE_CATEGORY
         else:
-            qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
+            qualifiers = _qualifiers_of(rules)
             qualified = qualifiers is not None and qualifiers.found_in(words) and qualifiers.occurrences(text, words)
             if qualified or _title_term_cancelled(rules, text, words):
                 kind = "other"
@@ -444,6 +505,9 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
             continue
         term, start = found
         verdict = rule.verdict
+        if rule.space_kind == BAY and _title_is_a_toy(rules, title, memo):
+            # "Lego Technic Ducati Panigale", "Moto cross enfant Playmobil": a toy, not a vehicle.
+            continue
         if rule.space_kind == BAY and start >= title_end and _title_names(rules, title, memo) == "other":
             # "4 pneus Michelin" / "...démontés de ma Clio", "Hot Wheels lot" / "10 cars": the title says a
             # part or a toy is sold, and the vehicle the description names stays in the car park.
@@ -460,14 +524,23 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     if best is None:
         return Verdict(steps=tuple(steps or ()))
     rule, term, verdict = best
-    downgraded = verdict != rule.verdict
+    reason_fr, reason_en = rule.reason_fr, rule.reason_en
+    if verdict != rule.verdict:
+        reason_fr, reason_en = DESCRIPTION_ONLY_REASON_FR, DESCRIPTION_ONLY_REASON_EN
+    elif (
+        verdict == FORBIDDEN
+        and (_title_is_a_toy(rules, title, memo) or _disclaimed(rules, text, words))
+        and not _names_the_toy(rules, term)
+    ):
+        # Refusing on the listing's own word would be wrong as often as trusting it: an officer decides.
+        verdict, reason_fr, reason_en = REVIEW, DOUBT_REASON_FR, DOUBT_REASON_EN
     return Verdict(
         verdict=verdict,
         space_kind=BAY if bay else ROOM,
         category=rule.category,
         rule_id=rule.rule_id,
-        reason_fr=DESCRIPTION_ONLY_REASON_FR if downgraded else rule.reason_fr,
-        reason_en=DESCRIPTION_ONLY_REASON_EN if downgraded else rule.reason_en,
+        reason_fr=reason_fr,
+        reason_en=reason_en,
         term=term,
         steps=tuple(steps or ()),
     )
