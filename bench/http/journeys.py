@@ -1,7 +1,6 @@
 """The product's requests as a logged-in buyer's browser sends them, and what their answers mean."""
 
 import re
-from functools import lru_cache
 
 from django.utils.crypto import get_random_string
 
@@ -20,17 +19,19 @@ def cookies(ticket: Ticket) -> dict:
     return {"sessionid": ticket.session_key, "csrftoken": CSRF_SECRET}
 
 
-@lru_cache(maxsize=1)
-def _charter_version_id() -> int:
-    """The version the review page shows, as its hidden field sends it back (read once: none is published meanwhile)."""
+_charter_seen: dict[str, int] = {}
+
+
+def charter_version_remember() -> None:
+    """Read the version the review page shows, before the load starts (the ORM cannot run in the event loop)."""
     from charter.selectors import charter_current  # here: the runner sets Django up after importing this module
 
-    return charter_current().pk
+    _charter_seen["id"] = charter_current().pk
 
 
 def review_post(ticket: Ticket) -> Request:
     """The wizard's last step: accept the charter the page showed and book the draft's slot."""
-    form = {"csrfmiddlewaretoken": CSRF_SECRET, "accept_charter": "on", "charter_version": _charter_version_id()}
+    form = {"csrfmiddlewaretoken": CSRF_SECRET, "accept_charter": "on", "charter_version": _charter_seen["id"]}
     return Request("POST", f"/bookings/new/{ticket.slug}/review/", cookies(ticket), form)
 
 

@@ -117,9 +117,10 @@ def prepare(n: dict):
 
 
 def measure(n: dict, data: dict, gunicorn) -> dict:
-    from bench.http import booking_load, checks, rush, slot_page_load
+    from bench.http import booking_load, checks, journeys, rush, slot_page_load
 
     results = {}
+    journeys.charter_version_remember()
     asyncio.run(booking_load.warm_up(port=gunicorn.port, tickets=data["one"] + data["four"]))
     print("… slot page", file=sys.stderr)
     results["slot_page"] = slot_page_load.run(
