@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin import widgets
+from django.contrib.admin import ModelAdmin, widgets
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.forms.models import BaseModelFormSet, modelformset_factory
@@ -47,6 +47,11 @@ def roster_window(station: Station) -> tuple[datetime, datetime]:
 class RosterRowForm(forms.ModelForm):
     """A shift or an absence of one of the station's officers, its times as a date and a time."""
 
+    class Meta:
+        # The admin's own fields and widgets for a date and time, as its change forms show them.
+        field_classes = {"starts_at": forms.SplitDateTimeField, "ends_at": forms.SplitDateTimeField}
+        widgets = {"starts_at": widgets.AdminSplitDateTime, "ends_at": widgets.AdminSplitDateTime}
+
     def __init__(self, *args, station: Station, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = Officer.objects.filter(station=station).select_related("user")
@@ -55,27 +60,17 @@ class RosterRowForm(forms.ModelForm):
             self.fields[name].validators.append(validate_day_in_range)
 
 
-# The admin's own widgets for a date and time, as its change forms show them.
-_TIMES = {
-    "field_classes": {"starts_at": forms.SplitDateTimeField, "ends_at": forms.SplitDateTimeField},
-    "widgets": {"starts_at": widgets.AdminSplitDateTime, "ends_at": widgets.AdminSplitDateTime},
-}
-
-
 class ShiftRowForm(RosterRowForm):
-    class Meta:
+    class Meta(RosterRowForm.Meta):
         model = Shift
         fields = ("officer", "starts_at", "ends_at")
-        field_classes = _TIMES["field_classes"]
-        widgets = _TIMES["widgets"]
 
 
 class AbsenceRowForm(RosterRowForm):
-    class Meta:
+    class Meta(RosterRowForm.Meta):
         model = OfficerAbsence
         fields = ("officer", "starts_at", "ends_at", "reason")
-        field_classes = _TIMES["field_classes"]
-        widgets = {**_TIMES["widgets"], "reason": widgets.AdminTextInputWidget}
+        widgets = {**RosterRowForm.Meta.widgets, "reason": widgets.AdminTextInputWidget}
 
 
 class RosterFormSet(BaseModelFormSet):
@@ -100,7 +95,7 @@ class RosterSection:
 
     @property
     def model(self):
-        return self.form._meta.model
+        return self.form.Meta.model
 
 
 SECTIONS = (
@@ -119,7 +114,7 @@ class RosterPart:
     """A section as one user sees it: its formset, and whether they may change it."""
 
     section: RosterSection
-    model_admin: object  # the section's model's own admin: permissions and the change log
+    model_admin: ModelAdmin  # the section's model's own admin: permissions and the change log
     formset: RosterFormSet
     editable: bool
 
@@ -197,8 +192,7 @@ def roster_view(station_admin, request, object_id):
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(url)
-            errors = sum(len([e for e in part.formset.errors if e]) for part in editable)
-            errors += sum(len(part.formset.non_form_errors()) for part in editable)
+            errors = sum(part.formset.total_error_count() for part in editable)
             station_admin.message_user(
                 request,
                 ngettext("Please correct the error below.", "Please correct the errors below.", errors),
