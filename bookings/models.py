@@ -56,6 +56,18 @@ class BookingStatus(models.TextChoices):
 # What the check-in desk may record once the parties came (bookings.services).
 OUTCOME_STATUSES = (BookingStatus.COMPLETED, BookingStatus.ABORTED, BookingStatus.INCIDENT, BookingStatus.REFUSED)
 
+_S = BookingStatus
+# The booking lifecycle: from each status, the statuses a transition may lead to. Every
+# transition checks it (bookings.services._transition), the services narrowing it further;
+# docs/architecture.md draws it, and a test holds the drawing and this table together.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.PENDING: frozenset({_S.CONFIRMED, _S.DECLINED, _S.EXPIRED, _S.CANCELLED}),
+    # An incident or a refusal under the charter may be recorded before anyone checked in.
+    _S.CONFIRMED: frozenset({_S.CHECKED_IN, _S.CANCELLED, _S.NO_SHOW, _S.INCIDENT, _S.REFUSED}),
+    _S.CHECKED_IN: frozenset(OUTCOME_STATUSES),
+    **{status: frozenset() for status in (*OUTCOME_STATUSES, _S.DECLINED, _S.EXPIRED, _S.CANCELLED, _S.NO_SHOW)},
+}
+
 
 class NoShowParty(models.TextChoices):
     BUYER = "buyer", _("The buyer")

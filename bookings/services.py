@@ -31,6 +31,7 @@ from .exceptions import (
 from .invitations import seller_is_buyer
 from .models import (
     OUTCOME_STATUSES,
+    TRANSITIONS,
     Actor,
     Booking,
     BookingEvent,
@@ -66,12 +67,15 @@ def _transition(
 ) -> Booking:
     """Move a booking from one of `allowed_from` to `to_status`, or raise InvalidTransition.
 
+    `allowed_from` narrows the lifecycle (models.TRANSITIONS) for this service; a move the
+    lifecycle does not have is refused whatever the caller allows.
+
     The row lock makes two concurrent transitions of the same booking (a seller
     accepting while the buyer cancels) take turns: the second sees the new state.
     """
     with transaction.atomic():
         current = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
-        if current not in allowed_from:
+        if current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
             raise InvalidTransition
         Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
         booking.refresh_from_db()
