@@ -138,6 +138,12 @@ _QUALIFIER_GAP_AFTER = _qualifier_gap(f"{_GAP_WORD_NOT}|{MATERIALS}")
 # For a vehicle only the linking words: "pneus de Clio" is a part, "Ford F-150 new tires"
 # a truck whose seller mentions its tyres.
 _QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}")
+# "for" (or "pour", "fits") after a part names what it fits, in every language's order: "door for
+# Samsung fridge", "tailgate handle for F-150" are parts like "fridge door", though "door" and
+# "handle" qualify only after a term otherwise ("Door fridge Smeg" is a fridge).
+_FOR_GAP = re.compile(
+    " (?:for|pour|fits|fit) (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}(?:(?!(?:" + _GAP_WORD_NOT + ") )[a-z0-9]+ )?"
+)
 
 
 class Qualifiers:
@@ -207,12 +213,18 @@ class Qualifiers:
         `strict`: nothing but linking words between them (vehicle rules)."""
         gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
         gap_after = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP_AFTER
+        # "for" says a part even next to a vehicle, its make between: "Tires for Ford F-150".
+        gap_for = _FOR_GAP
         for a, b, matched in found:
             framed = f" {matched} "
             phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
             may_precede, may_follow = self.sides.get(phrase, (True, True))
             covers = a <= start and end <= b
-            before = may_precede and b <= start and gap.fullmatch(text, b, start) is not None
+            before = b <= start and (
+                gap.fullmatch(text, b, start) is not None
+                if may_precede
+                else gap_for.fullmatch(text, b, start) is not None
+            )
             after = may_follow and end <= a and gap_after.fullmatch(text, end, a) is not None
             if covers or before or after:
                 return phrase
@@ -435,10 +447,11 @@ def _disclaimed(rules, text: str, words: set) -> bool:
 
 
 def _names_the_toy(rules, term: str) -> bool:
-    """Whether the forbidden term itself holds the toy word ("ivory figurine"): the knowledge named
-    that very thing, and the toy word does not excuse it."""
+    """Whether the forbidden term itself holds the toy or harmless word ("ivory figurine", "prop money"):
+    the knowledge named that very thing, and the word does not excuse it."""
     qualifiers = _qualifiers_of(rules)
-    return qualifiers is not None and qualifiers.toys.search(f" {term} ")
+    framed = f" {term} "
+    return qualifiers is not None and (qualifiers.toys.search(framed) or qualifiers.disclaimers.search(framed))
 
 
 def _title_names(rules, title: str, memo: dict) -> str:
