@@ -9,40 +9,29 @@ The link is the buyer's (their account must be logged in) and works once
 (Booking.rebooked_from, checked under the buyer's row lock in booking_create).
 """
 
-from datetime import timedelta
-
-from django.core import signing
-from django.urls import reverse
-
+from .links import PRIORITY_REBOOKING, InvalidLink, booking_from_link, link_path, link_token
 from .models import Booking, BookingStatus
-
-SALT = "bookings.priority-rebook"
-MAX_AGE = timedelta(days=14)
 
 
 def rebooking_token(booking: Booking) -> str:
-    return signing.dumps({"b": booking.pk}, salt=SALT)
+    return link_token(PRIORITY_REBOOKING, booking)
 
 
 def rebooking_path(booking: Booking) -> str:
-    return reverse("bookings:rebook", kwargs={"token": rebooking_token(booking)})
+    return link_path(PRIORITY_REBOOKING, booking)
 
 
 def booking_for_rebooking(*, token: str, buyer) -> Booking | None:
     """The cancelled booking a valid, unused link of this buyer names; None otherwise."""
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
-        return None
-    booking = (
-        Booking.objects.filter(
-            pk=payload.get("b"), buyer=buyer, status=BookingStatus.CANCELLED, rebookings__isnull=True
-        )
+    still_to_rebook = (
+        Booking.objects.filter(buyer=buyer, status=BookingStatus.CANCELLED, rebookings__isnull=True)
         .exclude(cancel_cause="")
         .select_related("station")
-        .first()
     )
-    return booking
+    try:
+        return booking_from_link(PRIORITY_REBOOKING, token, still_to_rebook)
+    except InvalidLink:
+        return None
 
 
 def rebooking_draft(booking: Booking) -> dict:

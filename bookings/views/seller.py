@@ -14,20 +14,21 @@ from charter.selectors import charter_current
 
 from ..exceptions import CharterChanged, CharterViolation, InvalidTransition
 from ..forms import CharterAcceptanceForm, DeclineForm
-from ..links import ExpiredLink, InvalidLink, booking_from_seller_token
+from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
+from ._util import from_signed_link
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
 @ratelimit(key="ip", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
-def invite(request, token):
-    try:
-        booking = booking_from_seller_token(token)
-    except InvalidLink:
-        return render(request, "bookings/seller/invalid_link.html", status=404)
-    except ExpiredLink as expired:
-        return render(request, "bookings/seller/expired_link.html", {"booking": expired.booking}, status=410)
+@from_signed_link(
+    booking_from_seller_token,
+    expired=lambda request, booking: render(
+        request, "bookings/seller/expired_link.html", {"booking": booking}, status=410
+    ),
+)
+def invite(request, token, booking):
     if not booking.hold_is_open():
         return render(request, "bookings/seller/answered.html", {"booking": booking})
 

@@ -13,22 +13,22 @@ from django_ratelimit.decorators import ratelimit
 
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
-from ..links import ExpiredLink, InvalidLink, booking_from_seller_cancel_token
+from ..links import booking_from_seller_cancel_token
 from ..models import Actor, BookingStatus
 from ..services import booking_cancel
-from ._util import posted
+from ._util import from_signed_link, posted
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
 @ratelimit(key="ip", rate="10/m", method="POST", block=True)
 @require_http_methods(["GET", "POST"])
-def cancel(request, token):
-    try:
-        booking = booking_from_seller_cancel_token(token)
-    except InvalidLink:
-        return render(request, "bookings/seller/invalid_link.html", status=404)
-    except ExpiredLink as expired:
-        return render(request, "bookings/seller/cancel.html", {"booking": expired.booking, "over": True}, status=410)
+@from_signed_link(
+    booking_from_seller_cancel_token,
+    expired=lambda request, booking: render(
+        request, "bookings/seller/cancel.html", {"booking": booking, "over": True}, status=410
+    ),
+)
+def cancel(request, token, booking):
     if booking.status != BookingStatus.CONFIRMED:
         return render(request, "bookings/seller/cancel.html", {"booking": booking})
     form = CancelForm(posted(request))
