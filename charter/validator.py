@@ -192,6 +192,7 @@ class Qualifiers:
         self.named = tuple(
             (phrase, re.compile(f" {pattern} ")) for phrase in self.sides if (pattern := phrase_pattern(phrase))
         )
+        self._phrases: dict[str, str] = {}
         self.toys = PhraseSet(title_phrases)
         self.disclaimers = PhraseSet(review_phrases)
         self.extra_lines = tuple(review_phrases)
@@ -216,19 +217,26 @@ class Qualifiers:
         # "for" says a part even next to a vehicle, its make between: "Tires for Ford F-150".
         gap_for = _FOR_GAP
         for a, b, matched in found:
-            framed = f" {matched} "
-            phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
-            may_precede, may_follow = self.sides.get(phrase, (True, True))
             covers = a <= start and end <= b
-            before = b <= start and (
-                gap.fullmatch(text, b, start) is not None
-                if may_precede
-                else gap_for.fullmatch(text, b, start) is not None
-            )
-            after = may_follow and end <= a and gap_after.fullmatch(text, end, a) is not None
-            if covers or before or after:
+            near_before = b <= start and gap.fullmatch(text, b, start) is not None
+            near_for = b <= start and gap_for.fullmatch(text, b, start) is not None
+            near_after = end <= a and gap_after.fullmatch(text, end, a) is not None
+            if not (covers or near_before or near_for or near_after):
+                continue  # too far to qualify the term, whatever its side
+            phrase = self._phrase_of(matched)
+            may_precede, may_follow = self.sides.get(phrase, (True, True))
+            if covers or (near_before and may_precede) or near_for or (near_after and may_follow):
                 return phrase
         return ""
+
+    def _phrase_of(self, matched: str) -> str:
+        """The line of the list a matched text comes from (remembered: a listing's qualifiers recur)."""
+        phrase = self._phrases.get(matched)
+        if phrase is None:
+            framed = f" {matched} "
+            phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
+            self._phrases[matched] = phrase
+        return phrase
 
 
 def compile_qualifiers(text: str) -> Qualifiers:

@@ -100,6 +100,66 @@ def test_the_thing_sold_with_its_part_stays_forbidden(title):
 
 def test_general_exceptions_lines_that_cannot_match_are_found():
     assert invalid_qualifiers("filtre\nbefore:\nafter: door\n#") == ["", "#"]
+    assert invalid_qualifiers("title: lego\nreview: non coupant\nreview: ---\ntitle:") == ["", "---"]
+
+
+def test_a_phrase_written_for_each_side_qualifies_on_both():
+    qualifiers = compile_qualifiers("before: holster\nafter: holster")
+    rules = [compile_rule(rule_id=1, category="weapon", terms="glock #", qualifiers=qualifiers)]
+
+    assert check_item(rules, title="Holster Glock 19").verdict == "allowed"
+    assert check_item(rules, title="Glock 17 holster").verdict == "allowed"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Door for Samsung fridge", "Drawer for the fridge", "Handle pour frigo", "Knife sheath for belt"],
+)
+def test_a_part_written_before_what_it_fits_with_for_is_a_part(title):
+    qualifiers = compile_qualifiers("after: door\nafter: drawer\nafter: handle\nafter: sheath")
+    rules = [compile_rule(rule_id=1, category="bulky", terms="fridge\nfrigo\nknife", qualifiers=qualifiers)]
+
+    assert check_item(rules, title=title).verdict == "allowed"
+    # Without "for" the after-only part still names the thing first: a fridge with its door.
+    assert check_item(rules, title="Door fridge Smeg").forbidden
+
+
+TOYS_AND_DISCLAIMERS = compile_qualifiers("title: playmobil\ntitle: lego\nreview: non coupant")
+TOY_RULES = [
+    compile_rule(rule_id=1, category="weapon", terms="pistolet\nkarambit", qualifiers=TOYS_AND_DISCLAIMERS),
+    compile_rule(
+        rule_id=2, category="vehicle", verdict="allowed", terms="ducati\npanigale", qualifiers=TOYS_AND_DISCLAIMERS
+    ),
+]
+
+
+def test_a_toy_maker_in_the_title_keeps_its_vehicles_off_the_bays_and_sends_weapons_to_review():
+    lego = check_item(TOY_RULES, title="Lego Technic Ducati Panigale")
+    playmobil = check_item(TOY_RULES, title="Playmobil policier avec pistolet et menottes")
+
+    assert (lego.verdict, lego.space_kind) == ("allowed", "room")
+    assert playmobil.needs_review and "officer" in playmobil.reason_en
+    assert check_item(TOY_RULES, title="Ducati Panigale V4").space_kind == "bay"
+
+
+def test_what_the_seller_says_cannot_hurt_goes_to_review_not_allowed():
+    disclaimed = check_item(TOY_RULES, title="Karambit en bois", description="Réplique non coupante, pour déco.")
+
+    assert disclaimed.needs_review
+    assert check_item(TOY_RULES, title="Karambit", description="Très coupant.").forbidden
+
+
+def test_a_term_that_itself_names_the_toy_word_is_not_excused():
+    rules = [
+        compile_rule(
+            rule_id=1,
+            category="illegal",
+            terms="ivory figurine",
+            qualifiers=compile_qualifiers("title: figurine"),
+        )
+    ]
+
+    assert check_item(rules, title="Ivory figurine, antique").forbidden
 
 
 # --- the files and the versions made of them ---------------------------------------------------
