@@ -1,1 +1,1 @@
-"""The station's change page: roster inlines, the week-of-shifts template, closures with their impact, pressure."""
+"""The station's admin pages: the roster page, the week-of-shifts template, closures with their impact, pressure."""

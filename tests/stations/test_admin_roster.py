@@ -484,3 +484,11 @@ def test_the_stations_admin_overrides_no_private_django_api():
         if private.search(line)
     ]
     assert hits == []
+
+
+def test_the_admin_index_links_a_stations_staff_to_its_roster(client, paris_11, staff_11e):
+    client.force_login(staff_11e)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("admin:stations_station_roster", args=[paris_11.pk]) in page

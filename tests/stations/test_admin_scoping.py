@@ -120,6 +120,7 @@ CUSTOM_OBJECT_VIEWS = _custom_object_views()
 def test_the_walk_knows_every_custom_admin_page():
     assert CUSTOM_OBJECT_VIEWS == [
         ("bookings.booking", "bookings_booking_desk_booking"),
+        ("stations.station", "stations_station_roster"),
         ("stations.station", "stations_station_week"),
     ]
 
@@ -395,13 +396,8 @@ def test_staff_change_their_station_but_not_create_or_delete_one(client, paris_1
     assert response.status_code == 200
     assert set(response.context["adminform"].readonly_fields) == {"slug", "time_zone"}
     inline_models = {formset.formset.model for formset in response.context["inline_admin_formsets"]}
-    assert {m._meta.model_name for m in inline_models} == {
-        "openinghours",
-        "closure",
-        "officer",
-        "shift",
-        "officerabsence",
-    }
+    # Shifts and absences are edited on the station's roster page (stations.admin_views.roster).
+    assert {m._meta.model_name for m in inline_models} == {"openinghours", "closure", "officer"}
 
 
 def test_new_room_gets_the_room_kind(client, paris_11, staff_11e):
