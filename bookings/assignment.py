@@ -29,7 +29,7 @@ from django.utils import timezone
 from stations.models import SpaceKind, Station
 
 from .models import Booking, BookingStatus
-from .outbox import enqueue, enqueue_on_commit, settle_time
+from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue, enqueue_on_commit, settle_time
 from .slots.availability import station_roster
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,6 @@ def _record_officer(*, booking_id: int, officer_id: int | None, current: dict, n
     `current` holds the row's officer_id, unstaffed_since, unstaffed_alerted_at,
     officer_notified_at and status as read under the lock.
     """
-    from .tasks import alert_unstaffed_booking, notify_officer_assignment
-
     if officer_id is not None:
         changes = {"unstaffed_since": None, "unstaffed_alerted_at": None}
         if officer_id != current["officer_id"]:
@@ -68,14 +66,14 @@ def _record_officer(*, booking_id: int, officer_id: int | None, current: dict, n
         Booking.objects.filter(pk=booking_id).update(**changes)
         notified = current["officer_notified_at"] if officer_id == current["officer_id"] else None
         if current["status"] == BookingStatus.CONFIRMED and notified is None:
-            enqueue_on_commit(notify_officer_assignment, booking_id)
+            enqueue_on_commit(NOTIFY_OFFICER_ASSIGNMENT, booking_id)
         return
     Booking.objects.filter(pk=booking_id).update(
         officer_id=None, officer_notified_at=None, unstaffed_since=current["unstaffed_since"] or now
     )
     if current["unstaffed_alerted_at"] is None:
         logger.warning("Booking %s: no officer of the roster can take it; alerting the station's staff", booking_id)
-        enqueue_on_commit(alert_unstaffed_booking, booking_id)
+        enqueue_on_commit(ALERT_UNSTAFFED_BOOKING, booking_id)
 
 
 _CURRENT_FIELDS = ("officer_id", "unstaffed_since", "unstaffed_alerted_at", "officer_notified_at", "status")
@@ -158,8 +156,6 @@ def station_reassign_officers(*, station_id: int, now: datetime | None = None) -
 def stations_staffing_sweep(*, now: datetime | None = None) -> dict:
     """The periodic backstop: reassign where the roster left bookings without an officer, and
     queue again the officer emails and staff alerts a lost message left unsent."""
-    from .tasks import alert_unstaffed_booking, notify_officer_assignment
-
     now = now or timezone.now()
     upcoming_rooms = Booking.objects.active(now).filter(space__kind=SpaceKind.ROOM, ends_at__gt=now)
     # Every station with room bookings to come: a change no signal reported (a bulk
@@ -178,14 +174,14 @@ def stations_staffing_sweep(*, now: datetime | None = None) -> dict:
         ).values_list("id", flat=True)
     )
     for booking_id in unnotified:
-        enqueue(notify_officer_assignment, booking_id)
+        enqueue(NOTIFY_OFFICER_ASSIGNMENT, booking_id)
     unalerted = list(
         upcoming_rooms.filter(
             officer__isnull=True, unstaffed_since__lt=settle, unstaffed_alerted_at__isnull=True
         ).values_list("id", flat=True)
     )
     for booking_id in unalerted:
-        enqueue(alert_unstaffed_booking, booking_id)
+        enqueue(ALERT_UNSTAFFED_BOOKING, booking_id)
     return {
         "stations": len(station_ids),
         "moved": sum(len(r.moved) for r in reassigned),

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -27,16 +28,38 @@ logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=2)
 
 
+# The tasks domain code queues, by name: bookings.tasks imports the domain, never the
+# other way round (tests/bookings/test_outbox.py checks every name is a registered task).
+NOTIFY_BOOKING_EVENT = "bookings.tasks.notify_booking_event"
+NOTIFY_OFFICER_ASSIGNMENT = "bookings.tasks.notify_officer_assignment"
+ALERT_UNSTAFFED_BOOKING = "bookings.tasks.alert_unstaffed_booking"
+SEND_REMINDER = "bookings.tasks.send_reminder"
+SEND_DAILY_SCHEDULE = "bookings.tasks.send_daily_schedule"
+ASSIGN_OFFICER = "bookings.tasks.assign_officer"
+REASSIGN_OFFICERS = "bookings.tasks.reassign_officers"
+TASK_NAMES = (
+    NOTIFY_BOOKING_EVENT,
+    NOTIFY_OFFICER_ASSIGNMENT,
+    ALERT_UNSTAFFED_BOOKING,
+    SEND_REMINDER,
+    SEND_DAILY_SCHEDULE,
+    ASSIGN_OFFICER,
+    REASSIGN_OFFICERS,
+)
+
+
 def settle_time() -> timedelta:
     return timedelta(seconds=settings.BOOKINGS_OUTBOX_SETTLE_SECONDS)
 
 
 def enqueue(task, *args) -> bool:
-    """Queue a task; with the broker unreachable, log and leave the work to the sweeps.
+    """Queue a task (its name, or the task); with the broker unreachable, log and leave the work to the sweeps.
 
     The booking that caused it is committed already: failing the buyer's request
     now would only hide that it succeeded.
     """
+    if isinstance(task, str):
+        task = current_app.tasks[task]
     try:
         task.delay(*args)
     except OperationalError:
@@ -52,8 +75,6 @@ def enqueue_on_commit(task, *args) -> None:
 
 def events_notify_pending(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """Queue again the notifications of recent events nobody claimed."""
-    from .tasks import notify_booking_event
-
     now = now or timezone.now()
     pending = (
         BookingEvent.objects.filter(notified_at__isnull=True, at__lt=now - settle_time(), at__gte=now - MAX_AGE)
@@ -65,7 +86,7 @@ def events_notify_pending(*, now: datetime | None = None, batch_size: int = 500)
     while True:
         ids = list(pending.filter(id__gt=last_id)[:batch_size])
         for event_id in ids:
-            queued += enqueue(notify_booking_event, event_id)
+            queued += enqueue(NOTIFY_BOOKING_EVENT, event_id)
         if len(ids) < batch_size:
             return queued
         last_id = ids[-1]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .emails import booking_cancel_url, booking_context, booking_ics, send_templated_email
 from .models import Booking, BookingStatus, Party, ReminderDelivery
+from .outbox import SEND_REMINDER, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,7 @@ def _due(*, lead: int, next_lead: int, now: datetime):
 
 
 def _queue_reminder(delivery_id: int) -> None:
-    from .outbox import enqueue
-    from .tasks import send_reminder
-
-    enqueue(send_reminder, delivery_id)
+    enqueue(SEND_REMINDER, delivery_id)
 
 
 def reminders_sweep(

@@ -22,6 +22,7 @@ from stations.models import Officer, OfficerAbsence, Shift, Space, Station
 
 from .emails import send_templated_email, station_staff_emails
 from .models import HOLDING_STATUSES, OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
+from .outbox import SEND_DAILY_SCHEDULE, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +114,6 @@ def station_day_schedule(
 
 def schedules_sweep(*, now: datetime | None = None) -> int:
     """Queue the schedule of each active station whose local clock has passed the hour today."""
-    from .outbox import enqueue
-    from .tasks import send_daily_schedule
-
     now = now or timezone.now()
     due = {}
     for station in Station.objects.filter(is_active=True).only("id", "time_zone"):
@@ -130,7 +128,7 @@ def schedules_sweep(*, now: datetime | None = None) -> int:
     queued = 0
     for station_id, day in due.items():
         if (station_id, day) not in sent:
-            queued += enqueue(send_daily_schedule, station_id, day.isoformat())
+            queued += enqueue(SEND_DAILY_SCHEDULE, station_id, day.isoformat())
     return queued
 
 

@@ -41,7 +41,7 @@ from .models import (
     Party,
     new_reference,
 )
-from .outbox import enqueue_on_commit
+from .outbox import ASSIGN_OFFICER, NOTIFY_BOOKING_EVENT, enqueue_on_commit
 from .selectors import hold_deadline
 from .slots.booking_check import slot_check
 
@@ -52,13 +52,11 @@ def _record_event(*, booking: Booking, from_status: str, to_status: str, role: s
     event = BookingEvent.objects.create(
         booking=booking, from_status=from_status, to_status=to_status, actor=user, actor_role=role, note=note
     )
-    from .tasks import assign_officer, notify_booking_event
-
-    enqueue_on_commit(notify_booking_event, event.id)
+    enqueue_on_commit(NOTIFY_BOOKING_EVENT, event.id)
     if to_status == S.CONFIRMED and booking.needs_officer:
         # The officer reserved at booking time is confirmed (or a less loaded one
         # chosen) and told; see bookings.assignment.
-        enqueue_on_commit(assign_officer, booking.pk)
+        enqueue_on_commit(ASSIGN_OFFICER, booking.pk)
     return event
 
 

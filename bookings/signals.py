@@ -14,15 +14,14 @@ from stations.models import Officer, OfficerAbsence, Shift, Station
 from stations.signals import roster_changed
 
 from .models import Booking
-from .outbox import enqueue_on_commit
+from .outbox import REASSIGN_OFFICERS, enqueue_on_commit
 
 
 def _reassign(station_id: int | None) -> None:
     if station_id is None:
         return
-    from .tasks import reassign_officers
 
-    enqueue_on_commit(reassign_officers, station_id)
+    enqueue_on_commit(REASSIGN_OFFICERS, station_id)
 
 
 @receiver([post_save, post_delete], sender=Shift, dispatch_uid="bookings.reassign.shift")

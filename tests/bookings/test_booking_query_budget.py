@@ -36,7 +36,7 @@ def _pinned_clock():
 @pytest.fixture
 def queued(monkeypatch):
     tasks = []
-    monkeypatch.setattr(outbox, "enqueue", lambda task, *args: tasks.append((task.name, args)))
+    monkeypatch.setattr(outbox, "enqueue", lambda task, *args: tasks.append((getattr(task, "name", task), args)))
     return tasks
 
 
