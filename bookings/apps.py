@@ -7,4 +7,5 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from . import signals  # noqa: F401  (roster changes reassign officers)
+        # Django connects signal receivers once the apps are ready (roster changes reassign officers).
+        from . import signals  # noqa: F401, PLC0415

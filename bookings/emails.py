@@ -10,9 +10,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
+
 from .links import seller_cancel_path, seller_invite_path
 from .mailtext import defang
 from .models import Booking, BookingEvent, BookingStatus
+from .rebooking import rebooking_path
 
 
 def send_templated_email(*, template: str, to: list[str], context: dict, language: str, attachments=()) -> None:
@@ -61,7 +64,6 @@ def booking_cancel_url(booking: Booking, party: str) -> str:
 
 def station_staff_emails(station) -> list[str]:
     """Where a station's alerts and daily schedule go: its active staff accounts, else settings.MANAGERS."""
-    from accounts.models import User
 
     emails = list(
         User.objects.filter(station=station, is_staff=True, is_active=True)
@@ -123,7 +125,6 @@ _APOLOGY = [("station-apology", "buyer"), ("station-apology", "seller")]
 
 def booking_event_notify(*, event: BookingEvent) -> int:
     """Send the emails an event calls for; returns how many were sent."""
-    from .rebooking import rebooking_path
 
     booking = event.booking
     notifications = _NOTIFICATIONS.get(event.to_status, [])

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 
 from stations.models import Station
@@ -34,7 +35,6 @@ def booking_statistics(
     *, stations=None, starts_from: datetime | None = None, starts_until: datetime | None = None
 ) -> dict:
     """Counts by status (outcomes included), space kind and item kind: what the retention purge keeps."""
-    from django.db.models import Count
 
     bookings = Booking.objects.all()
     if stations is not None:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from charter.models import CharterVersion
+from charter.models import BookingCharterReview, CharterVersion
 from charter.selectors import charter_check, charter_current, charter_verdict_for_booking
 from charter.services import charter_review_create, charter_review_record
 from stations.models import SpaceKind, Station
@@ -36,6 +36,7 @@ from .models import (
     Booking,
     BookingEvent,
     BookingStatus,
+    CharterRefusal,
     ItemKind,
     NoShowParty,
     Party,
@@ -200,7 +201,6 @@ def _unused_reference() -> str:
 
 def charter_refusal_record(*, station: Station, category: str, version: CharterVersion | None = None) -> None:
     """The wizard refused an item under the charter: counted for the statistics, nothing personal kept."""
-    from .models import CharterRefusal
 
     CharterRefusal.objects.create(station=station, category=category or "", version=version)
 
@@ -371,8 +371,6 @@ def booking_record_outcome(
 
 
 def _reviewed_category(booking: Booking) -> str:
-    from charter.models import BookingCharterReview
-
     return BookingCharterReview.objects.filter(booking_id=booking.pk).values_list("category", flat=True).first() or ""
 
 

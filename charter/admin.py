@@ -19,10 +19,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from bookings.charter_impact import charter_version_impact
 from config.admin_changelist import BoundedInputAdmin
 
 from .models import CharterVerdict, CharterVersion, Rule
-from .selectors import charter_check, charter_version_impact
+from .selectors import charter_check
 from .services import CharterError, charter_version_create, charter_version_publish
 from .validator import invalid_phrases
 

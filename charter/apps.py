@@ -7,4 +7,5 @@ class CharterConfig(AppConfig):
     verbose_name = _("Charter")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Django connects signal receivers once the apps are ready.
+        from . import signals  # noqa: F401, PLC0415

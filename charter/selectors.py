@@ -14,15 +14,13 @@ Two caches keep the database out of the hot path:
 A check is then pure Python: no database query once a version is loaded.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import BookingCharterReview, CharterVerdict, CharterVersion, Rule, RuleCategory
+from .models import BookingCharterReview, CharterVerdict, CharterVersion, Rule
 from .validator import CompiledRule, Verdict, check_item, compile_rules
 
 CURRENT_VERSION_KEY = "charter:current-version"
@@ -64,6 +62,11 @@ def _compiled_rules(version_id: int) -> tuple[CompiledRule, ...]:
     )
 
 
+def published_rules(version_id: int) -> tuple[CompiledRule, ...]:
+    """A published version's compiled rules, by its id (kept per process: it never changes)."""
+    return _compiled_rules(version_id)
+
+
 def compiled_rules(version: CharterVersion) -> tuple[CompiledRule, ...]:
     if version.is_draft:
         rules = Rule.objects.filter(version_id=version.pk).order_by("id")
@@ -91,70 +94,3 @@ def charter_verdict_for_booking(*, booking, version: CharterVersion) -> Verdict:
                 reasons[f"reason_{language}"] = str(STAFF_REFUSED)
         return verdict.overridden(override, **reasons)
     return verdict.overridden(override)
-
-
-@dataclass(frozen=True)
-class ImpactRow:
-    booking: object
-    tied_version_id: int
-    before: Verdict
-    after: Verdict
-    override: str
-
-    @property
-    def newly_refused(self) -> bool:
-        return self.after.forbidden and not self.before.forbidden
-
-    @property
-    def newly_reviewed(self) -> bool:
-        return self.after.needs_review and self.before.verdict == CharterVerdict.ALLOWED
-
-    @property
-    def before_label(self) -> str:
-        return CharterVerdict(self.before.verdict).label
-
-    @property
-    def category_label(self) -> str:
-        return RuleCategory(self.after.category).label if self.after.category else ""
-
-    @property
-    def seller_still_to_accept(self) -> bool:
-        return self.booking.seller_charter_version_id is None
-
-
-def charter_version_impact(*, version: CharterVersion, user, now: datetime | None = None) -> dict:
-    """What publishing `version` would change for the upcoming active bookings the user may see.
-
-    Each booking is checked under the version its parties accepted (the seller's if
-    the seller has answered, else the buyer's) and under `version`. A booking whose
-    seller has not answered yet would be refused at acceptance; a confirmed one stays
-    tied to its version, and its officer should know. A staff override to "allowed"
-    keeps a booking off the refused list. Queries: the bookings (one, joined), the
-    draft's rules (one), and each older version's rules once per process.
-    """
-    from bookings.models import Booking
-    from stations.admin_scoping import scope_queryset
-
-    now = now or timezone.now()
-    upcoming = scope_queryset(
-        Booking.objects.active(now)
-        .filter(starts_at__gt=now)
-        .select_related("station", "space", "charter_review")
-        .order_by("starts_at", "pk"),
-        user,
-    )
-    after_rules = compiled_rules(version)
-    refused, reviewed, checked = [], [], 0
-    for booking in upcoming:
-        checked += 1
-        tied = booking.seller_charter_version_id or booking.buyer_charter_version_id
-        item = {"title": booking.item_title, "description": booking.item_description}
-        before = check_item(_compiled_rules(tied), **item) if tied != version.pk else None
-        after = check_item(after_rules, **item)
-        review = getattr(booking, "charter_review", None)
-        row = ImpactRow(booking, tied, before or after, after, review.override_verdict if review else "")
-        if row.newly_refused and row.override != CharterVerdict.ALLOWED:
-            refused.append(row)
-        elif row.newly_reviewed and not row.override:
-            reviewed.append(row)
-    return {"refused": refused, "reviewed": reviewed, "checked": checked, "now": now}

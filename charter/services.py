@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import BookingCharterReview, CharterOverride, CharterVerdict, CharterVersion, Rule
-from .selectors import _compiled_rules, charter_forget_current
+from .selectors import _compiled_rules, charter_check, charter_forget_current
 from .validator import Verdict, invalid_phrases, invalid_qualifiers
 
 
@@ -144,7 +144,6 @@ def booking_charter_review_ensure(*, booking) -> BookingCharterReview:
     review = BookingCharterReview.objects.filter(booking=booking).first()
     if review is not None:
         return review
-    from .selectors import charter_check
 
     version = booking.seller_charter_version or booking.buyer_charter_version
     verdict = charter_check(version=version, title=booking.item_title, description=booking.item_description)

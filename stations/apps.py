@@ -8,6 +8,7 @@ class StationsConfig(AppConfig):
     verbose_name = _("Stations")
 
     def ready(self):
-        from .permissions import create_station_staff_group
+        # Not at the top: permissions.py imports auth models, which cannot load before the apps are ready.
+        from .permissions import create_station_staff_group  # noqa: PLC0415
 
         post_migrate.connect(create_station_staff_group, dispatch_uid="stations.create_station_staff_group")

@@ -4,6 +4,9 @@ Which rows those permissions reach is decided by the admin's station scoping
 (stations/admin_scoping.py), not here.
 """
 
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 STATION_STAFF_GROUP = "Station staff"
 
 # Held by prefecture-level accounts: the admin then shows every station's rows.
@@ -33,8 +36,6 @@ APP_LABELS = frozenset(app_label for app_label, _model, _actions in STATION_STAF
 
 def station_staff_permissions(using: str = "default"):
     """The Permission rows the group should hold (those that exist yet)."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
 
     query = Q()
     for app_label, model, actions in STATION_STAFF_PERMISSIONS:
@@ -51,7 +52,6 @@ def station_staff_group(using: str = "default"):
 
     Permissions are only ever added: one granted by hand in the admin stays.
     """
-    from django.contrib.auth.models import Group
 
     group, _created = Group.objects.using(using).get_or_create(name=STATION_STAFF_GROUP)
     held = set(group.permissions.values_list("pk", flat=True))

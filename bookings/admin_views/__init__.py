@@ -8,6 +8,8 @@ from django.urls import path
 
 from stations.admin_scoping import sees_all_stations
 
+from . import desk, schedule, statistics
+
 
 class BookingAdminViews:
     """Mixin for BookingAdmin: the URLs of the station's pages."""
@@ -16,8 +18,6 @@ class BookingAdminViews:
         return sees_all_stations(request.user)
 
     def get_urls(self):
-        from . import desk, schedule, statistics
-
         wrap = self.admin_site.admin_view
 
         def bind(view):
