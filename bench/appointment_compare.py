@@ -27,6 +27,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -142,7 +143,7 @@ def ours_running(*, first_day, appointments):
         officers = list(Officer.objects.filter(station=station).order_by("badge_number"))
         charter = data.CharterVersion.objects.get(number=1)
         for number, (day, starts) in enumerate(appointments):
-            starts_at = datetime.combine(datetime.fromisoformat(day).date(), datetime.strptime(starts, "%H:%M").time())
+            starts_at = datetime.combine(datetime.fromisoformat(day).date(), wall_time.fromisoformat(starts))
             starts_at = starts_at.replace(tzinfo=zone).astimezone(UTC)
             weekday = starts_at.astimezone(zone).weekday()
             # The officer on duty that day (officer n rests on weekday n, see _slot_data).

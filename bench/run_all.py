@@ -270,7 +270,7 @@ def main():
         "--only", nargs="+", metavar="SCRIPT", help="run only these scripts and print the section (docs untouched)"
     )
     args = parser.parse_args()
-    started = datetime.now()
+    started = datetime.now().astimezone()  # the machine's local time, as the section says
     clock = time.perf_counter()
     steps = [s for s in STEPS if not args.only or any(s["script"].endswith(name) for name in args.only)]
     if HTTP_JSON.exists():

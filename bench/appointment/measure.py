@@ -50,7 +50,7 @@ def populate(appointments: list[tuple[str, str]]):
         WorkingHours.objects.create(staff_member=staff, day_of_week=day_of_week, start_time=wall(9), end_time=wall(19))
     client = get_user_model().objects.create_user(username="buyer", email="buyer@bench.example")
     for day, starts in appointments:
-        starts_at = datetime.combine(date.fromisoformat(day), datetime.strptime(starts, "%H:%M").time())
+        starts_at = datetime.combine(date.fromisoformat(day), wall.fromisoformat(starts))
         request = AppointmentRequest.objects.create(
             date=starts_at.date(),
             start_time=starts_at.time(),

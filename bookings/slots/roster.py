@@ -267,16 +267,15 @@ class Roster:
         return trial.free_officers(starts_at, ends_at)
 
     def officers_by_slot(self, grid: SlotGrid) -> list[tuple[int, ...]]:
-        """officers_for() of every slot of `length` starting at `starts` (sorted), in one pass.
+        """officers_for() of every slot of the grid, in one pass.
 
         Each shift marks the slots it covers with its officer's rank (or as full, at the
         cap); each absence or booking unmarks the slots it overlaps; what is left, sorted,
         is the answer. The cost follows the slots each shift and booking touches, not
-        slots × bookings. Slots that meet a booking still waiting for an officer take the
-        exact, slower officers_for().
+        slots × bookings. Slots that meet bookings still waiting for an officer are then
+        corrected (_after_waiting_bookings).
         """
-        starts, length = grid.starts, grid.length
-        ranked: list[list] = [[] for _ in starts]
+        ranked: list[list] = [[] for _ in grid.starts]
         for officer_id, shifts in self._shifts.items():
             blocked = set()
             bookings = ((b.starts_at, b.ends_at) for b in self.assigned[officer_id])
@@ -296,29 +295,28 @@ class Roster:
                 rank = self._rank(officer_id, shift)
                 for i in set(range(first, last)).difference(blocked):
                     ranked[i].append(rank)
+        # (load, badge, officer id): one officer needs no sort
+        result = [(ranks[0][2],) if len(ranks) == 1 else tuple(r[2] for r in sorted(ranks)) for ranks in ranked]
+        return self._after_waiting_bookings(grid, result)
+
+    def _after_waiting_bookings(self, grid: SlotGrid, result: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+        """A booking waiting for an officer takes the least loaded free one first, and is with
+        them during the slots it overlaps: that officer is not free there. Alone on a slot,
+        that is all it changes; several at once take the exact greedy (officers_for)."""
         waiting: dict[int, list[Assigned]] = {}
         for booking in self.unassigned:
             for i in grid.touched(booking.starts_at, booking.ends_at):
                 waiting.setdefault(i, []).append(booking)
-        # A booking waiting for an officer takes the least loaded free one first, and is
-        # with them during the slot it overlaps: that officer is not free for the slot.
-        # Alone on a slot, that is all it changes; several at once take the exact greedy.
         taken_by: dict[int, int | None] = {}
-        result = []
-        for i, ranks in enumerate(ranked):
-            # (load, badge, officer id); one officer needs no sort
-            officers = (ranks[0][2],) if len(ranks) == 1 else tuple(rank[2] for rank in sorted(ranks))
-            if i in waiting:
-                if len(waiting[i]) == 1:
-                    booking = waiting[i][0]
-                    if booking.booking_id not in taken_by:
-                        candidates = self.free_officers(booking.starts_at, booking.ends_at)
-                        taken_by[booking.booking_id] = candidates[0] if candidates else None
-                    taken = taken_by[booking.booking_id]
-                    officers = tuple(officer_id for officer_id in officers if officer_id != taken)
-                else:
-                    officers = tuple(self.officers_for(starts[i], starts[i] + length))
-            result.append(officers)
+        for i, bookings in waiting.items():
+            if len(bookings) > 1:
+                result[i] = tuple(self.officers_for(grid.starts[i], grid.starts[i] + grid.length))
+                continue
+            booking = bookings[0]
+            if booking.booking_id not in taken_by:
+                candidates = self.free_officers(booking.starts_at, booking.ends_at)
+                taken_by[booking.booking_id] = candidates[0] if candidates else None
+            result[i] = tuple(officer_id for officer_id in result[i] if officer_id != taken_by[booking.booking_id])
         return result
 
     def _trial(self) -> "Roster":

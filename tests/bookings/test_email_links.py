@@ -2,7 +2,7 @@
 
 import re
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -19,7 +19,7 @@ from bookings.services import Actor, booking_accept, booking_cancel, booking_cre
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris, before any fixture runs
-FRIDAY = datetime(2026, 6, 12).date()
+FRIDAY = date(2026, 6, 12)
 
 EVIL = "iPhone — see https://evil.example/pay and www.evil.example, pay@evil.example"
 # What a mail client would turn into a link: a scheme, "www.", an email address, a domain.

@@ -1,7 +1,7 @@
 """Invitations are not a mail relay (bookings.invitations): caps per buyer and per recipient, no self-invitation."""
 
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -25,7 +25,7 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 # Wednesday 2026-06-10, 08:00 in Paris, pinned before any fixture runs (the
 # officer's shifts start today).
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
-FRIDAY = datetime(2026, 6, 12).date()
+FRIDAY = date(2026, 6, 12)
 
 
 @pytest.fixture(autouse=True)

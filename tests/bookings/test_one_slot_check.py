@@ -6,7 +6,7 @@ was never offered): on random stations, every slot of a day is asked both ways.
 """
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -21,7 +21,7 @@ from stations.models import SpaceKind
 from tests import factories
 
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
-TOMORROW = datetime(2026, 6, 11).date()
+TOMORROW = date(2026, 6, 11)
 HALF = timedelta(minutes=30)
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Reminders (bookings.reminders): found by a sweep over the database, claimed before they are sent."""
 
 import zoneinfo
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from unittest import mock
 
 import icalendar
@@ -359,7 +359,7 @@ def test_reminder_lead_times_across_a_clock_change_are_exact_durations(paris_11)
     # 10:00 on Sunday 25 October 2026, the day the clocks go back: 24 hours earlier is
     # 11:00 on the Saturday, wall clock (summer time), not 10:00.
     # (Python subtracts wall-clock time between two datetimes of one ZoneInfo: compute in UTC.)
-    starts_at = datetime.combine(datetime(2026, 10, 25).date(), time(10), PARIS).astimezone(UTC)
+    starts_at = datetime.combine(date(2026, 10, 25), time(10), PARIS).astimezone(UTC)
     booking = factories.BookingFactory(
         station=paris_11, starts_at=starts_at, status=S.CONFIRMED, seller_answered_at=starts_at - timedelta(days=3)
     )
