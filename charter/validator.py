@@ -320,7 +320,7 @@ class Verdict:
     def reason(self) -> str:
         """The reason in the active Django language (English outside Django)."""
         try:
-            from django.utils import translation
+            from django.utils import translation  # noqa: PLC0415 - the validator also runs without Django
 
             language = translation.get_language()
         except Exception:  # noqa: BLE001 - outside a configured Django project
@@ -437,11 +437,10 @@ def _title_is_a_toy(rules, title: str, memo: dict) -> bool:
     the whole listing is a toy, a model or a medium, whatever vehicle or weapon it names."""
     if "title_toy" not in memo:
         qualifiers = _qualifiers_of(rules)
-        words = set(normalise(title).split())
+        text = normalise(title)
+        words = set(text.split())
         memo["title_toy"] = bool(
-            qualifiers is not None
-            and qualifiers.toys.found_in(words)
-            and qualifiers.toys.occurrences(normalise(title), words)
+            qualifiers is not None and qualifiers.toys.found_in(words) and qualifiers.toys.occurrences(text, words)
         )
     return memo["title_toy"]
 
@@ -498,6 +497,20 @@ def _title_term_cancelled(rules, text: str, words: set) -> bool:
     return cancelled
 
 
+def _verdict_and_reasons(rules, rule, term, verdict, title, text, words, memo) -> tuple[str, str, str]:
+    """The verdict found and the reasons shown: the rule's, or why an officer will look instead."""
+    if verdict != rule.verdict:
+        return verdict, DESCRIPTION_ONLY_REASON_FR, DESCRIPTION_ONLY_REASON_EN
+    if (
+        verdict == FORBIDDEN
+        and (_title_is_a_toy(rules, title, memo) or _disclaimed(rules, text, words))
+        and not _names_the_toy(rules, term)
+    ):
+        # Refusing on the listing's own word would be wrong as often as trusting it: an officer decides.
+        return REVIEW, DOUBT_REASON_FR, DOUBT_REASON_EN
+    return verdict, rule.reason_fr, rule.reason_en
+
+
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
     """The verdict on a listing under the given compiled rules."""
     title_text = normalise(title)
@@ -545,16 +558,7 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     if best is None:
         return Verdict(steps=tuple(steps or ()))
     rule, term, verdict = best
-    reason_fr, reason_en = rule.reason_fr, rule.reason_en
-    if verdict != rule.verdict:
-        reason_fr, reason_en = DESCRIPTION_ONLY_REASON_FR, DESCRIPTION_ONLY_REASON_EN
-    elif (
-        verdict == FORBIDDEN
-        and (_title_is_a_toy(rules, title, memo) or _disclaimed(rules, text, words))
-        and not _names_the_toy(rules, term)
-    ):
-        # Refusing on the listing's own word would be wrong as often as trusting it: an officer decides.
-        verdict, reason_fr, reason_en = REVIEW, DOUBT_REASON_FR, DOUBT_REASON_EN
+    verdict, reason_fr, reason_en = _verdict_and_reasons(rules, rule, term, verdict, title, text, words, memo)
     return Verdict(
         verdict=verdict,
         space_kind=BAY if bay else ROOM,
