@@ -37,7 +37,7 @@ from .invitations import (
     recipient_lock_id,
 )
 from .models import Booking, BookingStatus, NoShowParty
-from .slots.sql import HOLDING, as_datetime, as_parameter, fetch, holding_params
+from .slots.sql import HOLDING, as_aware, as_datetime, as_parameter, fetch, holding_params
 
 # The buyer's bookings that still count (invited in the last 24 hours, active, or a
 # no-show that can ban) and the bookings that invited the same mailbox in the last 24
@@ -94,16 +94,16 @@ def buyer_checks(
         "mailbox": mailbox,
     }
     by_buyer, to_recipient, no_show_starts, active_count, lifted_at = [], [], [], 0, None
-    for buyer_id, is_active, status, party, starts_at, created_at, email, rebooked_email, last_lift in fetch(
+    for buyer_id, is_active, status, party, starts, created, email, rebooked_email, last_lift in fetch(
         _BUYER_ROWS, params
     ):
-        created_at = as_datetime(created_at)
+        created_at = as_aware(created)
         invitation = (created_at, email, rebooked_email)
         if buyer_id == buyer.pk:
             lifted_at = as_datetime(last_lift)
             active_count += bool(is_active)
             if status == BookingStatus.NO_SHOW and party in BUYER_ABSENT:
-                no_show_starts.append(as_datetime(starts_at))
+                no_show_starts.append(as_aware(starts))
             if created_at > since:
                 by_buyer.append(invitation)
         if created_at > since and mailbox_key(email) == mailbox:

@@ -5,6 +5,7 @@ change sends nothing.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -74,7 +75,7 @@ def _transition(
     """
     with transaction.atomic():
         current = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
-        if current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
+        if current is None or current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
             raise InvalidTransition
         Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
         booking.refresh_from_db()
@@ -131,7 +132,7 @@ def booking_create(
         with transaction.atomic():
             buyer_lock(buyer=buyer, seller_email=seller_email)
             buyer_checks(buyer=buyer, seller_email=seller_email, station=station, now=now, rebooked_from=rebooked_from)
-            if priority:
+            if rebooked_from is not None:
                 _check_rebooking(rebooked_from=rebooked_from, buyer=buyer, station=station)
             if clear_draft:
                 draft_clear(buyer=buyer, station=station)
@@ -320,14 +321,15 @@ def booking_mark_present(*, booking: Booking, party: str, user, now: datetime | 
     now = now or timezone.now()
     field = f"{party}_present_at"
     with transaction.atomic():
-        row = (
+        locked = (
             Booking.objects.select_for_update()
             .filter(pk=booking.pk)
             .values("status", "buyer_present_at", "seller_present_at")
             .first()
         )
-        if row is None or row["status"] not in (S.CONFIRMED, S.CHECKED_IN):
+        if locked is None or locked["status"] not in (S.CONFIRMED, S.CHECKED_IN):
             raise InvalidTransition
+        row: dict[str, Any] = dict(locked)
         if row[field] is None:
             Booking.objects.filter(pk=booking.pk).update(**{field: now, "updated_at": now})
             row[field] = now
@@ -357,7 +359,7 @@ def booking_record_outcome(
     if outcome not in OUTCOMES:
         raise InvalidTransition
     note = note.strip()
-    fields = {}
+    fields: dict[str, object] = {}
     if outcome == S.INCIDENT:
         if not note:
             raise BookingError(gettext("Describe the incident: the note is kept with the booking."))
@@ -396,16 +398,21 @@ def booking_mark_no_show(*, booking: Booking, user=None, note: str = "", party: 
     """Nobody, or only one party, came. `party` says who did not come; by default it follows
     who the desk marked present (neither: both parties)."""
     with transaction.atomic():
-        row = (
+        locked = (
             Booking.objects.select_for_update()
             .filter(pk=booking.pk)
             .values("status", "buyer_present_at", "seller_present_at")
             .first()
         )
-        if row is None or row["status"] != S.CONFIRMED:
+        if locked is None or locked["status"] != S.CONFIRMED:
             raise InvalidTransition
+        row: dict[str, Any] = dict(locked)
         came = {p for p in Party.values if row[f"{p}_present_at"] is not None}
-        absent = {NoShowParty.BUYER: {Party.BUYER}, NoShowParty.SELLER: {Party.SELLER}, NoShowParty.BOTH: set(Party)}
+        absent: dict[str, set[str]] = {
+            NoShowParty.BUYER: {Party.BUYER},
+            NoShowParty.SELLER: {Party.SELLER},
+            NoShowParty.BOTH: set(Party),
+        }
         if not party:
             missing = set(Party) - came
             if not missing:

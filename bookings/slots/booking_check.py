@@ -105,7 +105,7 @@ FROM stations_space sp
 WHERE sp.station_id = %(station)s AND sp.kind = %(kind)s AND sp.is_active
 ORDER BY sp.name
 """  # noqa: S608
-CHECK_SQL = {
+CHECK_SQL: dict[str, str] = {
     SpaceKind.ROOM: _CHECK.format(officer=_BEST_OFFICER, waiting=_WAITING),
     SpaceKind.BAY: _CHECK.format(officer="NULL", waiting="0"),
 }

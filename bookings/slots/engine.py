@@ -80,7 +80,7 @@ def opening_starts(station: StationDay, first_day: date, last_day: date, earlies
     by_weekday: dict[int, list[Opening]] = {}
     for opening in sorted(station.openings, key=lambda o: o.opens_at):
         by_weekday.setdefault(opening.weekday, []).append(opening)
-    starts = []
+    starts: list[datetime] = []
     zone, length = station.zone, station.slot_length
     day = first_day
     while day <= last_day:
@@ -160,7 +160,7 @@ def free_slots(
     zone = station.zone
     slots = []
     for n, (starts_at, free) in enumerate(offered):
-        officer_ids = ()
+        officer_ids: tuple[int, ...] = ()
         if officers is not None:
             officer_ids = officers[n]
             if not officer_ids:

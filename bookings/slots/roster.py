@@ -113,13 +113,13 @@ class Roster:
         self.cap = cap
         self.badges: dict[int, str] = {}
         by_officer: dict[int, list[Interval]] = defaultdict(list)
-        for row in map(ShiftRow._make, shifts):
-            self.badges[row.officer_id] = row.badge
-            by_officer[row.officer_id].append(Interval(row.starts_at, row.ends_at))
+        for shift in map(ShiftRow._make, shifts):
+            self.badges[shift.officer_id] = shift.badge
+            by_officer[shift.officer_id].append(Interval(shift.starts_at, shift.ends_at))
         self._shifts = {officer_id: _Shifts(intervals) for officer_id, intervals in by_officer.items()}
         absent: dict[int, list[Interval]] = defaultdict(list)
-        for row in map(AbsenceRow._make, absences):
-            absent[row.officer_id].append(Interval(row.starts_at, row.ends_at))
+        for absence in map(AbsenceRow._make, absences):
+            absent[absence.officer_id].append(Interval(absence.starts_at, absence.ends_at))
         self.absences: dict[int, list[Interval]] = {o: merge(intervals) for o, intervals in absent.items()}
         self._absence_starts = {o: [s for s, _e in intervals] for o, intervals in self.absences.items()}
         self._absence_ends = {o: [e for _s, e in intervals] for o, intervals in self.absences.items()}
@@ -226,9 +226,10 @@ class Roster:
     def free_officers(self, starts_at: datetime, ends_at: datetime) -> list[int]:
         """Officers who may take a booking at that time, least loaded in their shift first."""
         ranked = [
-            self._rank(officer_id, self.covering_shift(officer_id, starts_at, ends_at))
+            self._rank(officer_id, shift)
             for officer_id in self._shifts
             if self.is_free(officer_id, starts_at, ends_at)
+            and (shift := self.covering_shift(officer_id, starts_at, ends_at)) is not None
         ]
         return [officer_id for *_rank, officer_id in sorted(ranked)]
 
@@ -277,7 +278,7 @@ class Roster:
         """
         ranked: list[list] = [[] for _ in grid.starts]
         for officer_id, shifts in self._shifts.items():
-            blocked = set()
+            blocked: set[int] = set()
             bookings = ((b.starts_at, b.ends_at) for b in self.assigned[officer_id])
             for starts_at, ends_at in (*self.absences.get(officer_id, ()), *bookings):
                 blocked.update(grid.touched(starts_at, ends_at))

@@ -61,6 +61,13 @@ def as_datetime(value) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def as_aware(value) -> datetime:
+    """as_datetime() of a column that is never NULL."""
+    moment = as_datetime(value)
+    assert moment is not None, "a NOT NULL timestamp read as NULL"
+    return moment
+
+
 def fetch(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
