@@ -16,7 +16,8 @@ EDGE = re.compile(r"^\s*(\w+) --> (\w+)", re.MULTILINE)
 
 def _drawn_lifecycle() -> dict[str, set[str]]:
     text = (Path(settings.BASE_DIR) / "docs" / "architecture.md").read_text(encoding="utf-8")
-    diagram = text.split("```mermaid", 1)[1].split("```", 1)[0]
+    diagrams = [block.split("```", 1)[0] for block in text.split("```mermaid")[1:]]
+    diagram = next(block for block in diagrams if "stateDiagram" in block)
     drawn: dict[str, set[str]] = {}
     for source, target in EDGE.findall(diagram):
         drawn.setdefault(source, set()).add(target)
