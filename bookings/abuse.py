@@ -9,8 +9,8 @@ fault). A no-show counts from its slot's start. Staff lift a ban with
 booking_ban_lift(): no no-show before the lift counts any more, and the lift is kept
 (who, when, why) as the audit.
 
-The hold-back of slots a party freed is read by the slot engine
-(selectors.held_back_bookings); booking_create refuses such a slot under the
+The hold-back of slots a party freed is read by the slot engine (bookings.slots.holdback,
+and the same rule in the engine's SQL); booking_create refuses such a slot under the
 station's lock with the time it comes back (slot_refusal).
 """
 

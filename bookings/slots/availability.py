@@ -93,7 +93,7 @@ def station_free_slots(
     assignment could give it (bookings.slots.roster). One query, whatever the
     range (bookings.slots.loading). The station's pressure switch drops the slots in
     its period, unless `ignore_pressure` (a priority rebooking). A slot a party freed
-    minutes ago is not offered (held_back_bookings) unless to its own `buyer`, or with
+    minutes ago is not offered (bookings.slots.holdback) unless to its own `buyer`, or with
     `holdback` off (only to tell why a slot is refused).
     """
     now = now or timezone.now()

@@ -15,6 +15,7 @@ sorting them by start also sorts them by end.
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from operator import itemgetter
 from typing import NamedTuple
@@ -109,7 +110,14 @@ class Roster:
     it as needing an officer and the reassignment gives it one.
     """
 
-    def __init__(self, *, cap: int, shifts, absences, bookings):
+    def __init__(
+        self,
+        *,
+        cap: int,
+        shifts: Iterable[ShiftRow | tuple],
+        absences: Iterable[AbsenceRow | tuple],
+        bookings: Iterable[RoomBooking | tuple],
+    ):
         self.cap = cap
         self.badges: dict[int, str] = {}
         by_officer: dict[int, list[Interval]] = defaultdict(list)
