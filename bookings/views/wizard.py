@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -21,7 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.decorators import verified_email_required
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from config.user_input import parse_day
-from stations.models import SpaceKind, Station
+from stations.models import SpaceKind
 
 from ..abuse import buyer_ban_error
 from ..drafts import draft_clear, draft_forget, draft_get, draft_save, station_with_draft
@@ -71,10 +71,6 @@ def _missing_step(draft: dict, step: str) -> str | None:
         if earlier not in draft:
             return earlier
     return None
-
-
-def _station(slug) -> Station:
-    return get_object_or_404(Station, slug=slug, is_active=True)
 
 
 @lru_cache(maxsize=1024)
