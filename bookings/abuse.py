@@ -96,13 +96,6 @@ def buyer_ban_error(*, buyer, station: Station, now: datetime | None = None) -> 
     return ban_error(buyer_ban_until(buyer=buyer, now=now), station.zone)
 
 
-def check_buyer_may_book(*, buyer, station: Station, now: datetime | None = None) -> None:
-    """Raise BookingBanned while the buyer's no-show ban runs (booking_create calls it: no path skips it)."""
-    error = buyer_ban_error(buyer=buyer, station=station, now=now)
-    if error is not None:
-        raise error
-
-
 def slot_refusal(
     *,
     refused: SlotUnavailable,

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from django.db.models import Count
-from django.utils import timezone
 
 from stations.models import Station
 
@@ -21,14 +20,6 @@ def hold_deadline(*, station: Station, starts_at: datetime, now: datetime) -> da
 
 def buyer_bookings(*, buyer):
     return Booking.objects.filter(buyer=buyer).select_related("station", "space").order_by("-starts_at")
-
-
-def buyer_active_booking_count(*, buyer, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    # Only bookings still to come or under way: one whose slot is over stays
-    # confirmed or checked in until staff record an outcome or a no-show, and
-    # must not lock the buyer out meanwhile ("wait until one is over").
-    return Booking.objects.active(now).filter(buyer=buyer, ends_at__gt=now).count()
 
 
 def booking_statistics(
