@@ -7,5 +7,7 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        # Django connects signal receivers once the apps are ready (roster changes reassign officers).
-        from . import signals  # noqa: F401, PLC0415
+        # Here, once the apps are ready: the signal receivers connect (roster changes reassign
+        # officers), and the tasks register with Celery, which happens when their module is
+        # imported; the web process queues them by name (bookings.outbox), not only the worker.
+        from . import signals, tasks  # noqa: F401, PLC0415

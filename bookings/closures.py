@@ -8,6 +8,7 @@ link (bookings.rebooking).
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -54,6 +55,19 @@ def _cancel_each(bookings, *, user, reason: str, cause: str) -> list[Booking]:
             continue  # answered, cancelled or checked in meanwhile
         cancelled.append(booking)
     return cancelled
+
+
+def closure_save(*, closure: Closure, user, now=None) -> list[Booking]:
+    """Save a closure (new, or moved) and cancel the bookings it hits; returns them.
+
+    Under the station's lock, as booking_create books: a booking made meanwhile has
+    either committed before (and is cancelled here) or reads the closure in its one-slot
+    check once the lock is free.
+    """
+    with transaction.atomic():
+        Station.objects.select_for_update().filter(pk=closure.station_id).values_list("pk").first()
+        closure.save()
+        return closure_cancel_bookings(closure=closure, user=user, now=now)
 
 
 def closure_cancel_bookings(*, closure: Closure, user, now=None) -> list[Booking]:

@@ -17,7 +17,7 @@ from .admin_scoping import (
     scope_queryset,
     sees_all_stations,
 )
-from .admin_views.closures import ClosureForm, cancel_hit_bookings
+from .admin_views.closures import ClosureForm, closure_save_and_report
 from .admin_views.pressure import cancel_pressure_bookings
 from .admin_views.roster import roster_view
 from .admin_views.week_template import week_template_view
@@ -124,10 +124,16 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
         return has_station_access(request.user) and request.user.has_perm("bookings.change_booking")
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Closure:
-            for closure in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
-                cancel_hit_bookings(self, request, closure)
+        if formset.model is not Closure:
+            super().save_formset(request, form, formset, change)
+            return
+        # Each new or changed closure through the service, which cancels what it hits.
+        closures = formset.save(commit=False)
+        for closure in formset.deleted_objects:
+            closure.delete()
+        for closure in closures:
+            closure_save_and_report(self, request, closure)
+        formset.save_m2m()
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not sees_all_stations(request.user):
@@ -184,9 +190,10 @@ class ClosureAdmin(StationScopedAdmin, admin.ModelAdmin):
     change_form_template = "stations/admin/closure_change_form.html"
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
         if not change or {"starts_at", "ends_at"} & set(form.changed_data):
-            cancel_hit_bookings(self, request, obj)
+            closure_save_and_report(self, request, obj)  # the service saves it and cancels what it hits
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=_("starts at"), ordering="starts_at")
     def local_starts_at(self, obj):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from bookings.closures import closure_affected_bookings, closure_cancel_bookings
+from bookings.closures import closure_affected_bookings, closure_save
 
 from ..models import Closure
 
@@ -58,9 +58,9 @@ class ClosureForm(forms.ModelForm):
         return data
 
 
-def cancel_hit_bookings(model_admin, request, closure: Closure) -> None:
-    """After a closure is saved: cancel what it hits, and say so."""
-    cancelled = closure_cancel_bookings(closure=closure, user=request.user)
+def closure_save_and_report(model_admin, request, closure: Closure) -> None:
+    """Save the closure and cancel what it hits (bookings.closures.closure_save), and say so."""
+    cancelled = closure_save(closure=closure, user=request.user)
     if cancelled:
         model_admin.message_user(
             request,

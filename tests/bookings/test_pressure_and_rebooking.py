@@ -8,13 +8,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.closures import closure_cancel_bookings, pressure_cancel_bookings
-from bookings.exceptions import RebookingUnavailable, StationUnderPressure
+from bookings.closures import closure_cancel_bookings, closure_save, pressure_cancel_bookings
+from bookings.exceptions import RebookingUnavailable, SlotUnavailable, StationUnderPressure
 from bookings.models import Booking, BookingStatus, CancelCause, CharterRefusal
 from bookings.rebooking import rebooking_path
 from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_create
-from stations.models import SpaceKind
+from stations.models import Closure, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
 
@@ -146,6 +146,23 @@ def test_staff_may_cancel_the_bookings_of_the_period_with_an_apology(
     assert inside.events.last().actor == staff_11e
     assert outside.status == S.PENDING
     assert sorted(m.to[0] for m in mail.outbox) == sorted([buyer.email, seller["seller_email"]])
+
+
+def test_saving_a_closure_through_its_service_stores_it_and_cancels_what_it_hits(
+    paris_11, officer, buyer, seller, charter, staff_11e
+):
+    hit = _book(buyer, paris_11, seller, _local(paris_11, 2, 10))
+    closure = Closure(
+        station=paris_11, starts_at=_local(paris_11, 2, 9), ends_at=_local(paris_11, 2, 12), reason="Travaux"
+    )
+
+    cancelled = closure_save(closure=closure, user=staff_11e)
+
+    hit.refresh_from_db()
+    assert cancelled == [hit] and hit.status == S.CANCELLED
+    assert Closure.objects.get(pk=closure.pk).reason == "Travaux"
+    with pytest.raises(SlotUnavailable):  # the one-slot check reads the closure from now on
+        _book(buyer, paris_11, seller, _local(paris_11, 2, 10))
 
 
 def test_a_closure_cancels_what_it_hits_with_an_apology_and_a_priority_link(
