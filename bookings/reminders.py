@@ -17,12 +17,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from .emails import booking_cancel_url, booking_context, booking_ics, send_templated_email
 from .models import Booking, BookingStatus, Party, ReminderDelivery
+from .notifications import Notification, notification_send
 from .outbox import SEND_REMINDER, enqueue
 
 logger = logging.getLogger(__name__)
@@ -117,24 +117,33 @@ def _requeue_stale(*, now: datetime, batch_size: int, queue) -> int:
 
 def reminder_send(*, delivery_id: int, now: datetime | None = None) -> bool:
     """Claim a reminder and send it; False when it was claimed already or is no longer due."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        claimed = ReminderDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=now)
-        if not claimed:
-            return False
-        delivery = ReminderDelivery.objects.select_related(
-            "booking__station",
-            "booking__space",
-            "booking__buyer",
-            "booking__buyer_charter_version",
-            "booking__seller_charter_version",
-        ).get(pk=delivery_id)
-        booking = delivery.booking
-        if booking.status != BookingStatus.CONFIRMED or booking.starts_at <= now:
-            ReminderDelivery.objects.filter(pk=delivery_id).update(skipped=True)
-            return False
-        reminder_email(booking=booking, party=delivery.party, lead_minutes=delivery.lead_minutes)
-    return True
+    return bool(notification_send(REMINDER, delivery_id, now=now))
+
+
+def _reminder_send_claimed(delivery_id: int, now: datetime) -> int:
+    delivery = ReminderDelivery.objects.select_related(
+        "booking__station",
+        "booking__space",
+        "booking__buyer",
+        "booking__buyer_charter_version",
+        "booking__seller_charter_version",
+    ).get(pk=delivery_id)
+    booking = delivery.booking
+    if booking.status != BookingStatus.CONFIRMED or booking.starts_at <= now:
+        ReminderDelivery.objects.filter(pk=delivery_id).update(skipped=True)
+        return 0
+    reminder_email(booking=booking, party=delivery.party, lead_minutes=delivery.lead_minutes)
+    return 1
+
+
+# A reminder to one party (ReminderDelivery.sent_at); a booking no longer due is skipped, claimed all the same.
+REMINDER = Notification(
+    "reminder",
+    claim=lambda delivery_id, now: bool(
+        ReminderDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=now)
+    ),
+    send=_reminder_send_claimed,
+)
 
 
 def reminder_email(*, booking: Booking, party: str, lead_minutes: int) -> None:

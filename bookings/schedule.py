@@ -22,6 +22,7 @@ from stations.models import Officer, OfficerAbsence, Shift, Space, Station
 
 from .emails import send_templated_email, station_staff_emails
 from .models import HOLDING_STATUSES, OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
+from .notifications import Notification, notification_send
 from .outbox import SEND_DAILY_SCHEDULE, enqueue
 
 logger = logging.getLogger(__name__)
@@ -134,24 +135,36 @@ def schedules_sweep(*, now: datetime | None = None) -> int:
 
 def schedule_send(*, station_id: int, day: date, now: datetime | None = None) -> int:
     """Claim and send one station's schedule for one local day; returns the number of recipients."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claim = ScheduleDelivery.objects.create(station_id=station_id, day=day, sent_at=now)
-        except IntegrityError:
-            return 0  # sent already (or being sent: this insert waited for that commit)
-        station = Station.objects.get(pk=station_id)
-        recipients = station_staff_emails(station)
-        if not recipients:
-            logger.warning("Station %s has no staff account to send the day's schedule to", station.slug)
-            return 0
-        schedule = station_day_schedule(station=station, day=day, now=now)
-        send_templated_email(
-            template="daily-schedule",
-            to=recipients,
-            context={"schedule": schedule, "station": station, "day": day, "site_url": settings.SITE_URL},
-            language=station.language,
-        )
-        ScheduleDelivery.objects.filter(pk=claim.pk).update(recipients=len(recipients))
-        return len(recipients)
+    return notification_send(DAILY_SCHEDULE, (station_id, day), now=now)
+
+
+def _schedule_claim(key: tuple[int, date], now: datetime) -> bool:
+    station_id, day = key
+    try:
+        with transaction.atomic():
+            ScheduleDelivery.objects.create(station_id=station_id, day=day, sent_at=now)
+    except IntegrityError:
+        return False  # sent already (or being sent: this insert waited for that commit)
+    return True
+
+
+def _schedule_send_claimed(key: tuple[int, date], now: datetime) -> int:
+    station_id, day = key
+    station = Station.objects.get(pk=station_id)
+    recipients = station_staff_emails(station)
+    if not recipients:
+        logger.warning("Station %s has no staff account to send the day's schedule to", station.slug)
+        return 0
+    schedule = station_day_schedule(station=station, day=day, now=now)
+    send_templated_email(
+        template="daily-schedule",
+        to=recipients,
+        context={"schedule": schedule, "station": station, "day": day, "site_url": settings.SITE_URL},
+        language=station.language,
+    )
+    ScheduleDelivery.objects.filter(station_id=station_id, day=day).update(recipients=len(recipients))
+    return len(recipients)
+
+
+# One station's schedule for one local day (a unique ScheduleDelivery row per station and day).
+DAILY_SCHEDULE = Notification("daily schedule", claim=_schedule_claim, send=_schedule_send_claimed)

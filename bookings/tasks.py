@@ -1,8 +1,9 @@
 """Thin tasks: they take ids, claim their work, and call services or emails.
 
-Exactly once (design note, invariant 4). Each sending task claims its row with a
-conditional UPDATE (… WHERE sent_at IS NULL) or a unique row *in the transaction
-that sends*, and commits after the mail server has taken the message:
+Exactly once (design note, invariant 4). Each sending task is one call of
+bookings.notifications.notification_send: it claims its row with a conditional UPDATE
+(… WHERE sent_at IS NULL) or a unique row *in the transaction that sends*, and commits
+after the mail server has taken the message:
 
 - a task delivered twice, even to two workers at once, sends once: the second
   UPDATE waits on the first one's row lock, then finds the row claimed;
@@ -19,12 +20,9 @@ outlives its visibility timeout and is delivered twice.
 from datetime import date
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
 
 from . import assignment, outbox, reminders, retention, schedule
-from .emails import booking_event_notify, officer_assignment_email, station_staff_emails, unstaffed_alert_email
-from .models import Booking, BookingEvent, BookingStatus
+from .notifications import BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, notification_send
 from .services import bookings_expire_overdue, bookings_mark_no_shows
 
 # Sending tasks retry on a mail server error (smtplib's errors are OSErrors) with
@@ -45,46 +43,17 @@ SWEEP = {"time_limit": 300, "soft_time_limit": 280}
 
 @shared_task(**SENDING)
 def notify_booking_event(event_id: int) -> int:
-    with transaction.atomic():
-        claimed = BookingEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
-        if not claimed:
-            return 0
-        event = BookingEvent.objects.select_related(
-            "booking__station",
-            "booking__space",
-            "booking__buyer",
-            "booking__buyer_charter_version",
-            "booking__officer__user",
-        ).get(pk=event_id)
-        return booking_event_notify(event=event)
+    return notification_send(BOOKING_EVENT, event_id)
 
 
 @shared_task(**SENDING)
 def notify_officer_assignment(booking_id: int) -> int:
-    with transaction.atomic():
-        claimed = Booking.objects.filter(
-            pk=booking_id, status=BookingStatus.CONFIRMED, officer__isnull=False, officer_notified_at__isnull=True
-        ).update(officer_notified_at=timezone.now())
-        if not claimed:
-            return 0
-        booking = Booking.objects.select_related("officer__user", "station", "space").get(pk=booking_id)
-        officer_assignment_email(booking=booking)
-        return 1
+    return notification_send(OFFICER_ASSIGNMENT, booking_id)
 
 
 @shared_task(**SENDING)
 def alert_unstaffed_booking(booking_id: int) -> int:
-    with transaction.atomic():
-        claimed = Booking.objects.filter(
-            pk=booking_id, officer__isnull=True, unstaffed_since__isnull=False, unstaffed_alerted_at__isnull=True
-        ).update(unstaffed_alerted_at=timezone.now())
-        if not claimed:
-            return 0
-        booking = Booking.objects.select_related("station", "space").get(pk=booking_id)
-        recipients = station_staff_emails(booking.station)
-        if recipients:
-            unstaffed_alert_email(booking=booking, recipients=recipients)
-        return len(recipients)
+    return notification_send(UNSTAFFED_ALERT, booking_id)
 
 
 @shared_task(**SENDING)

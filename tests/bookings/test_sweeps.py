@@ -315,7 +315,7 @@ def test_a_mail_server_error_leaves_the_event_unclaimed_for_the_retry(paris_11):
     event = BookingEvent.objects.create(booking=booking, actor_role=Actor.BUYER, to_status=S.PENDING)
 
     with (
-        mock.patch("bookings.tasks.booking_event_notify", side_effect=ConnectionRefusedError),
+        mock.patch("bookings.notifications.booking_event_notify", side_effect=ConnectionRefusedError),
         pytest.raises(ConnectionRefusedError),
     ):
         tasks.notify_booking_event.run(event.pk)
