@@ -17,6 +17,7 @@ from bookings.services import Actor, booking_accept, booking_cancel, booking_cre
 from stations.models import Room, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
+from tests.clock import pinned_clock
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -29,10 +30,7 @@ SLOT = datetime(2026, 6, 12, 10, 0, tzinfo=PARIS)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def book(buyer, station, seller, *, starts_at=SLOT):

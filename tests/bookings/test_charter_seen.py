@@ -7,7 +7,6 @@ shown; the booking records the version each party accepted.
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,16 +17,14 @@ from bookings.services import booking_create
 from charter.services import charter_version_publish
 from stations.models import SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
 
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # Wednesday 10:00 in Paris
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _publish_version_2(charter):

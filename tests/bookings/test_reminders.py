@@ -19,6 +19,7 @@ from bookings.services import booking_cancel
 from bookings.tasks import send_reminder
 from stations.models import SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -29,10 +30,7 @@ HOUR = timedelta(hours=1)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from charter.services import (
 from stations.models import SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
+from tests.clock import pinned_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _slots(station, kind=SpaceKind.ROOM):
