@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
 from ..models import Booking
-from ..rebooking import BOOK_AGAIN_STATUSES, book_again_start
+from ..rebooking import BOOK_AGAIN_STATUSES, book_again_start, can_book_again
 from ..selectors import buyer_bookings_by_time
 from ..services import Actor, booking_cancel
 from ._util import posted
@@ -54,7 +54,7 @@ def booking_detail(request, reference):
             "events": booking.events.all(),
             "cancel_form": CancelForm(),
             "pocket": pocket,
-            "can_book_again": booking.current_status in BOOK_AGAIN_STATUSES,
+            "can_book_again": can_book_again(booking),
         },
     )
 
