@@ -34,7 +34,8 @@ def buyer_bookings_by_time(*, buyer, now: datetime) -> BuyerBookings:
     A booking is upcoming while it holds its slot (a pending one only until its
     deadline, bookings.models.holds_at) and has not ended. One query.
     """
-    upcoming, past = [], []
+    upcoming: list[Booking] = []
+    past: list[Booking] = []
     for booking in buyer_bookings(buyer=buyer):
         holds = booking.status in HOLDING_STATUSES and not (
             booking.status == BookingStatus.PENDING and booking.hold_expires_at <= now
