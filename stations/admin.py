@@ -7,6 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bookings.admin_views.closures import ClosureForm, closure_save_and_report
+from bookings.admin_views.pressure import cancel_pressure_bookings
+
 from .admin_scoping import (
     LocalDayFilter,
     StationListFilter,
@@ -17,8 +20,6 @@ from .admin_scoping import (
     scope_queryset,
     sees_all_stations,
 )
-from .admin_views.closures import ClosureForm, closure_save_and_report
-from .admin_views.pressure import cancel_pressure_bookings
 from .admin_views.roster import roster_view
 from .admin_views.week_template import week_template_view
 from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station

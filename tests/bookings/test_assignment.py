@@ -520,3 +520,39 @@ def test_staff_action_find_an_officer_assigns_after_a_shift_was_added_in_bulk(
     confirmed_with_first.refresh_from_db()
     assert confirmed_with_first.officer == second
     assert "Officer assigned" in response.content.decode()
+
+
+# --- the audit trail of officer changes --------------------------------------------------------
+
+
+def officer_notes(booking) -> list[tuple[str, str, str]]:
+    """The booking's audit rows that changed no status: (from, to, note)."""
+    return [
+        (event.from_status, event.to_status, event.note)
+        for event in booking.events.order_by("id")
+        if event.from_status == event.to_status
+    ]
+
+
+def test_a_reassignment_and_a_loss_of_officer_are_recorded_without_emailing_the_parties(
+    confirmed_with_first, two_officers, django_capture_on_commit_callbacks
+):
+    first, second, shifts = two_officers
+    assert officer_notes(confirmed_with_first) == []  # a tie at acceptance kept the reserved officer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shifts[first].delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        shifts[second].delete()
+    # Another roster change while nobody can take it: no second row.
+    with django_capture_on_commit_callbacks(execute=True):
+        station_reassign_officers(station_id=confirmed_with_first.station_id)
+
+    assert officer_notes(confirmed_with_first) == [
+        (S.CONFIRMED, S.CONFIRMED, "Officer with badge B-002 assigned."),
+        (S.CONFIRMED, S.CONFIRMED, "No officer of the roster can take this booking: the station's staff are alerted."),
+    ]
+    officer_events = [e for e in confirmed_with_first.events.all() if e.from_status == e.to_status]
+    assert [event.notified_at for event in officer_events] == [NOW, NOW]  # nothing left for the event sweep
+    buyer_and_seller = {confirmed_with_first.buyer.email, confirmed_with_first.seller_email}
+    assert not [m for m in mail.outbox if set(m.to) & buyer_and_seller]
