@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .emails import booking_cancel_url, booking_context, booking_ics, send_templated_email
+from .calendar_file import booking_calendar_attachment
+from .emails import booking_cancel_url, booking_context, send_templated_email
 from .models import Booking, BookingStatus, Party, ReminderDelivery
 from .notifications import Notification, notification_send, notifications_requeue
 from .outbox import SEND_REMINDER, enqueue
@@ -162,5 +163,5 @@ def reminder_email(*, booking: Booking, party: str, lead_minutes: int) -> None:
             "cancel_url": booking_cancel_url(booking, party),
         },
         language=booking.language,
-        attachments=[(f"{booking.reference}.ics", booking_ics(booking), "text/calendar")],
+        attachments=[booking_calendar_attachment(booking, language=booking.language, attendee=recipient)],
     )

@@ -5,6 +5,7 @@ GET shows the booking and two forms; only a POST changes anything.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -17,6 +18,19 @@ from ..forms import CharterAcceptanceForm, DeclineForm
 from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
+from .pocket import pocket_context
+
+
+def _answered_context(booking, token) -> dict:
+    """The seller's page of an answered invitation; once confirmed, the booking in their pocket too."""
+    return {
+        "booking": booking,
+        "pocket": pocket_context(
+            booking,
+            qr_url=reverse("bookings:seller-qr", kwargs={"token": token}),
+            calendar_url=reverse("bookings:seller-calendar", kwargs={"token": token}),
+        ),
+    }
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -30,7 +44,7 @@ from ._util import from_signed_link
 )
 def invite(request, token, booking):
     if not booking.hold_is_open():
-        return render(request, "bookings/seller/answered.html", {"booking": booking})
+        return render(request, "bookings/seller/answered.html", _answered_context(booking, token))
 
     charter = charter_current()
     accept_form = CharterAcceptanceForm(
