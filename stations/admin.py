@@ -21,7 +21,17 @@ from .admin_views.closures import ClosureForm, closure_save_and_report
 from .admin_views.pressure import cancel_pressure_bookings
 from .admin_views.roster import roster_view
 from .admin_views.week_template import week_template_view
-from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
+from .models import (
+    Closure,
+    ExchangeZone,
+    Officer,
+    OfficerAbsence,
+    OpeningHours,
+    ParkingBay,
+    Room,
+    Shift,
+    Station,
+)
 
 
 class OpeningHoursInline(StationScopedInline, admin.TabularInline):
@@ -164,6 +174,13 @@ class RoomAdmin(SpaceAdmin):
 @admin.register(ParkingBay)
 class ParkingBayAdmin(SpaceAdmin):
     pass
+
+
+@admin.register(ExchangeZone)
+class ExchangeZoneAdmin(SpaceAdmin):
+    """Safe exchange zones: walk-in, never booked; their house rules are shown on the public pages."""
+
+    fields = ("station", "name", "description", "house_rules", "is_active")
 
 
 @admin.register(OpeningHours)
