@@ -25,7 +25,7 @@ def _cache_key(station: Station) -> str:
 
 
 def station_next_free_slot(station: Station, now: datetime) -> datetime | None:
-    """The start of the earliest free slot, any bookable kind, within the horizon: one query per kind the station has."""
+    """The start of the earliest free slot of any bookable kind within the horizon: a query per kind it has."""
     days = station_booking_days(station, now)
     starts = [
         slots[0].starts_at

@@ -33,9 +33,7 @@ def stations_nearest_with_kind(*, station: Station, kind: str, limit: int = 3) -
 
     Three queries (the stations, their hours and spaces). Without coordinates for `station`, they come by name.
     """
-    others = list(
-        stations_public().filter(spaces__kind=kind, spaces__is_active=True).exclude(pk=station.pk).distinct()
-    )
+    others = list(stations_public().filter(spaces__kind=kind, spaces__is_active=True).exclude(pk=station.pk).distinct())
     if station.latitude is None or station.longitude is None:
         return [(other, None) for other in others[:limit]]
     origin = Place(station.name, float(station.latitude), float(station.longitude))
