@@ -58,7 +58,8 @@ def test_kennewicks_zone_needs_no_booking_and_an_ordinary_item_is_sent_to_the_zo
     page.get_by_label("An object").check()
     page.get_by_role("button", name="Next: day and time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("No room to book here")
-    expect(page.get_by_role("heading", name="Meet at the safe exchange zone, any time, without booking")).to_be_visible()
+    meet_at_the_zone = "Meet at the safe exchange zone, any time, without booking"
+    expect(page.get_by_role("heading", name=meet_at_the_zone)).to_be_visible()
     nearest = page.locator("#nearest-stations")
     expect(nearest.get_by_role("link", name=stations["paris-11"].name)).to_be_visible()
     expect(nearest.get_by_role("link", name=stations["paris-13"].name)).to_be_visible()
