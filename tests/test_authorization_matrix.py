@@ -211,6 +211,12 @@ admin:stations_parkingbay_history                 admin    admin    admin    adm
 admin:stations_parkingbay_delete                  admin    admin    admin    admin    200      404      200
 admin:stations_parkingbay_change                  admin    admin    admin    admin    200      404      200
 admin/stations/parkingbay/<path:object_id>/       admin    admin    admin    admin    change   change   change
+admin:stations_exchangezone_changelist            admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_add                   admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_history               admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_delete                admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_change                admin    admin    admin    admin    200      404      200
+admin/stations/exchangezone/<path:object_id>/     admin    admin    admin    admin    change   change   change
 admin:stations_openinghours_changelist            admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_add                   admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_history               admin    admin    admin    admin    200      404      200
