@@ -102,6 +102,8 @@ stations:list                                     200      200      200      200
 stations:detail                                   200      200      200      200      200      200      200
 charter:current                                   200      200      200      200      200      200      200
 charter:check                                     200      200      200      200      200      200      200
+privacy                                           200      200      200      200      200      200      200
+legal                                             200      200      200      200      200      200      200
 set_language                                      home     home     home     home     home     home     home
 
 # The booking wizard: any verified account may book (staff included); it starts with the item
