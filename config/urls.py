@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("bookings/", include("bookings.urls")),
     path("charter/", include("charter.urls")),
+    # Before allauth's: /accounts/me/ is the project's account page, a path allauth has not.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
