@@ -14,7 +14,8 @@ class NamesForm(forms.Form):
     first_name = first_name_field()
     last_name = last_name_field()
 
-    def save(self, user):
+    # Not save(): allauth's sign-up form, a subclass, has a save(request) of its own.
+    def save_names(self, user):
         return user_names_set(
             user=user, first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"]
         )
@@ -27,4 +28,4 @@ class SignupNamesForm(NamesForm):
         # allauth's adapter has saved the user already (its save_user copies
         # first_name and last_name too); the names are stored again through the
         # project's service, so one function decides what a stored name is.
-        self.save(user)
+        self.save_names(user)

@@ -10,6 +10,7 @@ direction characters that would make the name at the desk read otherwise
 than the one typed ("\u202e" reverses what follows).
 """
 
+import re
 import unicodedata
 
 from django import forms
@@ -23,13 +24,19 @@ _PUNCTUATION = frozenset(" -'\u2019\u02bc.")
 # Control, format (zero-width, direction), surrogate, private-use and unassigned
 # characters, and line or paragraph separators: none is part of a printed name.
 _INVISIBLE = ("C", "Zl", "Zp")
+# Runs of the space separators (Zs: the space, the no-break spaces, the ideographic one...).
+_SPACES = re.compile(r"[^\S\n\r\t\v\f\x1c-\x1f\x85\u2028\u2029]+")
 
 
 def person_name_normalise(value) -> str:
-    """One line, NFC, stripped, with single spaces: "  Jean \u00a0 Dupont " is "Jean Dupont"."""
+    """NFC, stripped, each run of spaces one space: "  Jean \u00a0 Dupont\n" is "Jean Dupont".
+
+    A line break or a tab inside the name stays, for person_name_validate to refuse:
+    only the ends are forgiven (a pasted name often brings its line break along).
+    """
     if value is None:
         return ""
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value)).strip())
 
 
 def person_name_validate(value: str) -> None:

@@ -18,7 +18,7 @@ def my_account(request):
         initial={"first_name": user.first_name, "last_name": user.last_name},
     )
     if form.is_valid():
-        form.save(user)
+        form.save_names(user)
         messages.success(request, _("Your name is saved."))
         return redirect("accounts:mine")
     return render(

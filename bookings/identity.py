@@ -58,8 +58,8 @@ def booking_record_identity_check(
 
 
 _IDENTITY_NOTES = {
-    Party.BUYER: gettext_lazy("Buyer's identity checked on: %(document)s."),
-    Party.SELLER: gettext_lazy("Seller's identity checked on: %(document)s."),
+    Party.BUYER: gettext_lazy("Buyer's identity checked: %(document)s."),
+    Party.SELLER: gettext_lazy("Seller's identity checked: %(document)s."),
 }
 
 
