@@ -10,6 +10,8 @@ urlpatterns = [
     path("charter/", include("charter.urls")),
     path("privacy/", legal_pages.privacy_notice, name="privacy"),
     path("legal/", legal_pages.legal_notice, name="legal"),
+    # Before allauth's: /accounts/me/ is the project's account page, a path allauth has not.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -129,6 +129,9 @@ bookings:seller-cancel                            200      200      200      404
 bookings:seller-qr                                200      200      200      404      200      200      200
 bookings:seller-calendar                          200      200      200      404      200      200      200
 
+# The buyer's account page (their name): any logged-in account, their own only
+accounts:mine                                     login    200      200      login    200      200      200
+
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
 account_logout                                    home     200      200      home     200      200      200

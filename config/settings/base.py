@@ -151,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the login, and it must be verified before booking.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The buyer's first and last name, required at sign-up (accounts.forms): the seller and the desk read them.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -18,6 +18,7 @@ from stations.models import Room, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
 from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -224,7 +225,9 @@ def test_a_seller_cancelling_or_declining_is_held_back_too(buyer, other_buyer, p
         book(other_buyer, paris_11, seller)
 
     later = SLOT + timedelta(hours=2)
-    confirmed = booking_accept(booking=book(buyer, paris_11, seller, starts_at=later), charter_version=charter)
+    confirmed = booking_accept(
+        **SELLER_NAMES, booking=book(buyer, paris_11, seller, starts_at=later), charter_version=charter
+    )
     booking_cancel(booking=confirmed, role=Actor.SELLER, reason="Vendu ailleurs")
     assert not offered(paris_11, later, buyer=other_buyer)
 

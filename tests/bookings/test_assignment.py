@@ -19,6 +19,7 @@ from bookings.tasks import alert_unstaffed_booking, notify_officer_assignment
 from stations.models import Shift, SpaceKind
 from tests import factories
 from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 ROOM = SpaceKind.ROOM
@@ -61,7 +62,7 @@ def book(buyer, station, seller, starts_at, **item):
 
 def confirm(booking, charter, capture):
     with capture(execute=True):
-        return booking_accept(booking=booking, charter_version=charter)
+        return booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def to(address) -> list:

@@ -18,6 +18,7 @@ from stations.models import Closure, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
 from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
@@ -101,7 +102,7 @@ def test_bookings_made_before_the_switch_stay(paris_11, officer, buyer, seller, 
 
     booking.refresh_from_db()
     assert booking.status == S.PENDING
-    booking_accept(booking=booking, charter_version=charter)
+    booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
 
