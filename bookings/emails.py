@@ -12,6 +12,7 @@ from django.utils import translation
 
 from accounts.models import User
 
+from .languages import party_language
 from .links import seller_cancel_path, seller_invite_path
 from .mailtext import defang
 from .models import Booking, BookingEvent, BookingStatus
@@ -42,8 +43,8 @@ def booking_ics(booking: Booking) -> bytes:
     event.add("dtend", booking.ends_at)
     # Calendar apps link URLs in an event's text like mail clients do (bookings.mailtext).
     event.add("summary", f"Safe Exchange {booking.reference}: {defang(booking.item_title)}")
-    event.add("location", f"{booking.station.name}, {booking.station.address}")
-    event.add("description", f"{booking.space.name}. {booking.reference}")
+    event.add("location", f"{booking.station.display_name}, {booking.station.address}")
+    event.add("description", f"{booking.space.display_name}. {booking.reference}")
     calendar.add_component(event)
     return calendar.to_ical()
 
@@ -144,7 +145,11 @@ def booking_event_notify(*, event: BookingEvent) -> int:
             ]
         recipient = booking.buyer.email if party == "buyer" else booking.seller_email
         send_templated_email(
-            template=template, to=[recipient], context=context, language=booking.language, attachments=attachments
+            template=template,
+            to=[recipient],
+            context=context,
+            language=party_language(booking, party),
+            attachments=attachments,
         )
         sent += 1
     if event.to_status == BookingStatus.CANCELLED and booking.officer_id and booking.officer_notified_at:

@@ -21,6 +21,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from .emails import booking_cancel_url, booking_context, booking_ics, send_templated_email
+from .languages import party_language
 from .models import Booking, BookingStatus, Party, ReminderDelivery
 from .notifications import Notification, notification_send
 from .outbox import SEND_REMINDER, enqueue
@@ -158,6 +159,6 @@ def reminder_email(*, booking: Booking, party: str, lead_minutes: int) -> None:
             "lead_minutes": lead_minutes,
             "cancel_url": booking_cancel_url(booking, party),
         },
-        language=booking.language,
+        language=party_language(booking, party),
         attachments=[(f"{booking.reference}.ics", booking_ics(booking), "text/calendar")],
     )

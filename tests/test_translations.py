@@ -291,6 +291,9 @@ def _squash(text: str) -> str:
 def test_a_french_booking_sends_french_emails(
     paris_11, officer, buyer, seller, charter, django_capture_on_commit_callbacks
 ):
+    # The seller, who has not opened the invitation yet, reads the station's language.
+    paris_11.language = "fr"
+    paris_11.save(update_fields=["language"])
     booking = _book(buyer, paris_11, seller, "fr", django_capture_on_commit_callbacks)
 
     by_recipient = {message.to[0]: message for message in mail.outbox}

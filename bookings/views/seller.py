@@ -17,6 +17,7 @@ from ..forms import CharterAcceptanceForm, DeclineForm
 from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
+from .seller_language import seller_page_language
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -27,6 +28,7 @@ from ._util import from_signed_link
     expired=lambda request, booking: render(
         request, "bookings/seller/expired_link.html", {"booking": booking}, status=410
     ),
+    language=seller_page_language,
 )
 def invite(request, token, booking):
     if not booking.hold_is_open():

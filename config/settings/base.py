@@ -15,6 +15,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The name emails greet from (accounts.adapter), whatever host served the request.
+SITE_NAME = env("SITE_NAME", default="Safe Exchange")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -148,6 +150,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safe Exchange] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"
 
