@@ -4,7 +4,6 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from .models import User
@@ -36,11 +35,10 @@ def _language_at_log_in(sender, request: HttpRequest, user: User, **kwargs) -> N
     user_language_set(user=user, language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE), only_if_unset=True)
 
 
-@require_POST
 def language_switch(request: HttpRequest):
-    """Django's set_language (cookie, redirect to `next`), and the account's language for a logged-in user."""
+    """Django's set_language (cookie, redirect to `next`; a GET only redirects), and a logged-in user's language."""
     response = set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in SUPPORTED:
+    if request.method == "POST" and request.user.is_authenticated and language in SUPPORTED:
         user_language_set(user=request.user, language=language)
     return response

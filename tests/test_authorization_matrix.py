@@ -121,6 +121,9 @@ bookings:rebook                                   login    slot     mine     log
 # The seller's links: the genuine link is the right to answer; a forged one is a 404
 bookings:seller-invite                            200      200      200      404      200      200      200
 bookings:seller-cancel                            200      200      200      404      200      200      200
+# The seller's language buttons answer only a POST (bookings.views.seller_language)
+bookings:seller-invite-language                   405      405      405      405      405      405      405
+bookings:seller-cancel-language                   405      405      405      405      405      405      405
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
