@@ -329,6 +329,12 @@ BOOKINGS_NO_SHOW_BAN_DAYS = env.int("BOOKINGS_NO_SHOW_BAN_DAYS", default=30)
 # A slot freed by a party (cancelled, declined) is offered to others again only
 # this long after, so that it cannot be handed over to a friend (bookings/abuse.py).
 BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES = env.int("BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES", default=15)
+# The seller has at least this many daytime hours to answer an invitation: quiet hours
+# (from QUIET_START to QUIET_END, station time) do not count. A slot too close to give
+# them is still offered, and the buyer told when picking it (bookings/slots/seller_window.py).
+BOOKINGS_SELLER_WINDOW_MIN_HOURS = env.int("BOOKINGS_SELLER_WINDOW_MIN_HOURS", default=8)
+BOOKINGS_SELLER_QUIET_START_HOUR = env.int("BOOKINGS_SELLER_QUIET_START_HOUR", default=22)
+BOOKINGS_SELLER_QUIET_END_HOUR = env.int("BOOKINGS_SELLER_QUIET_END_HOUR", default=7)
 
 LOGGING = {
     "version": 1,
