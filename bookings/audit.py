@@ -1,6 +1,6 @@
 """The audit row every state change writes, and the emails and officer work it queues once committed."""
 
-from .models import Booking, BookingEvent, BookingStatus
+from .models import Booking, BookingEvent, BookingStatus, EventKind
 from .outbox import ASSIGN_OFFICER, NOTIFY_BOOKING_EVENT, enqueue_on_commit
 
 
@@ -26,8 +26,9 @@ def event_record(
         details=details or {},
     )
     enqueue_on_commit(NOTIFY_BOOKING_EVENT, event.id)
-    if to_status == BookingStatus.CONFIRMED and booking.needs_officer:
-        # The officer reserved at booking time is confirmed (or a less loaded one
-        # chosen) and told; see bookings.assignment.
+    moved = kind in (EventKind.MOVE_ACCEPTED, EventKind.PROPOSAL_TAKEN)
+    if to_status == BookingStatus.CONFIRMED and (from_status != to_status or moved) and booking.needs_officer:
+        # The officer reserved at booking time (or for the new slot) is confirmed, or a
+        # less loaded one chosen, and told; see bookings.assignment.
         enqueue_on_commit(ASSIGN_OFFICER, booking.pk)
     return event

@@ -36,7 +36,12 @@ def hold_deadline(*, station: Station, starts_at: datetime, now: datetime) -> da
 
 
 def buyer_bookings(*, buyer):
-    return Booking.objects.filter(buyer=buyer).select_related("station", "space").order_by("-starts_at")
+    # A proposed move (bookings.reschedule) shows on its booking's page, not as a booking.
+    return (
+        Booking.objects.filter(buyer=buyer, moves__isnull=True)
+        .select_related("station", "space")
+        .order_by("-starts_at")
+    )
 
 
 def booking_statistics(

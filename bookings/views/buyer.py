@@ -10,7 +10,8 @@ from django_ratelimit.decorators import ratelimit
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
 from ..models import Booking
-from ..selectors import buyer_bookings
+from ..moves import open_move
+from ..selectors import buyer_bookings, slot_key_to_datetime
 from ..services import Actor, booking_cancel
 from ._util import posted
 
@@ -25,6 +26,7 @@ def _own_booking(request, reference) -> Booking:
         Booking.objects.select_related("station", "space", "buyer_charter_version"),
         reference=reference,
         buyer=request.user,
+        moves__isnull=True,  # a proposed move is no booking of its own (bookings.reschedule)
     )
 
 
@@ -34,7 +36,13 @@ def booking_detail(request, reference):
     return render(
         request,
         "bookings/booking_detail.html",
-        {"booking": booking, "events": booking.events.all(), "cancel_form": CancelForm()},
+        {
+            "booking": booking,
+            "events": booking.events.all(),
+            "cancel_form": CancelForm(),
+            "pending_move": open_move(booking),
+            "proposals": [(key, slot_key_to_datetime(key)) for key in booking.seller_proposals],
+        },
     )
 
 
