@@ -74,6 +74,7 @@ ANSWERS = {
     "mine": Redirect("bookings:mine"),
     "item": Redirect("/bookings/new/paris-11/item/"),  # the wizard starts with the item
     "slot": Redirect("/bookings/new/paris-11/slot/"),  # the rebooking's draft has the item and the seller
+    "movepick": Redirect("{url}paris-11/"),  # the reschedule's slot picker opens at the booking's station
     "change": Redirect("{url}change/"),  # the admin's old URL of a row: its change page decides
     "pwchange": Redirect("account_change_password"),
     "setpw": Redirect("/accounts/password/reset/key/*-set-password/"),  # allauth keeps the key in the session
@@ -117,10 +118,15 @@ bookings:mine                                     login    200      200      log
 bookings:detail                                   login    200      404      login    404      404      404
 bookings:cancel                                   login    200      404      login    404      404      404
 bookings:rebook                                   login    slot     mine     login    mine     mine     mine
+# Reschedule: the buyer's own booking only; a proposed time is taken by a POST
+bookings:move-start                               login    movepick 404      login    404      404      404
+bookings:move                                     login    200      404      login    404      404      404
+bookings:take-proposal                            login    405      405      login    405      405      405
 
 # The seller's links: the genuine link is the right to answer; a forged one is a 404
 bookings:seller-invite                            200      200      200      404      200      200      200
 bookings:seller-cancel                            200      200      200      404      200      200      200
+bookings:seller-move                              200      200      200      404      200      200      200
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
@@ -355,7 +361,7 @@ def database_rows():
 
 # Links that are themselves the right to read what they show: whoever holds buyer A's genuine link
 # sees buyer A's booking (or address). other_seller, who could only forge one, sees nothing.
-BEARER_LINKS = {"bookings:seller-invite", "bookings:seller-cancel", "account_confirm_email"}
+BEARER_LINKS = {"bookings:seller-invite", "bookings:seller-cancel", "bookings:seller-move", "account_confirm_email"}
 # Roles with no business with buyer A's booking or paris-11's roster.
 OUTSIDERS = ("anonymous", "buyer_b", "other_seller", "staff_13e")
 REFUSALS = {ANSWERS[answer] for answer in ("login", "admin", "403", "404")}
