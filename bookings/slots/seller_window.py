@@ -13,7 +13,7 @@ the station's zone day by day, so a daylight saving change or midnight moves not
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 # The seller's acceptance window closes this long before the slot.
@@ -30,18 +30,23 @@ class SellerWindow:
 
 
 def _daytime_ranges(start: datetime, zone: ZoneInfo, quiet_start: time, quiet_end: time):
-    """The daytime ranges (quiet_end to quiet_start, station time) from the local day of `start` on, endless."""
+    """The daytime ranges (quiet_end to quiet_start, station time) from the local day of `start` on, endless.
+
+    In UTC: Python subtracts two datetimes of the same zone by their wall times, which
+    would count the night of a time change an hour short or long.
+    """
     day = start.astimezone(zone).date()
     while True:
         # 07:00 and 22:00 never fall in a daylight saving gap; in a repeated hour the first instant is meant.
-        opens = datetime.combine(day, quiet_end, zone)
-        closes = datetime.combine(day, quiet_start, zone)
+        opens = datetime.combine(day, quiet_end, zone).astimezone(UTC)
+        closes = datetime.combine(day, quiet_start, zone).astimezone(UTC)
         yield opens, closes
         day += timedelta(days=1)
 
 
 def daytime_between(start: datetime, end: datetime, *, zone: ZoneInfo, quiet_start: time, quiet_end: time) -> timedelta:
     """The time between two instants that falls outside the quiet hours, station time."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     total = timedelta(0)
     for opens, closes in _daytime_ranges(start, zone, quiet_start, quiet_end):
         if opens >= end:
@@ -54,6 +59,7 @@ def daytime_between(start: datetime, end: datetime, *, zone: ZoneInfo, quiet_sta
 
 def daytime_reached(start: datetime, needed: timedelta, *, zone: ZoneInfo, quiet_start: time, quiet_end: time):
     """The instant by which `needed` daytime has passed since `start`."""
+    start = start.astimezone(UTC)
     left = needed
     for opens, closes in _daytime_ranges(start, zone, quiet_start, quiet_end):
         begin = max(opens, start)
@@ -82,6 +88,7 @@ def seller_window(
     `margin` before the slot.
     """
     quiet = {"zone": zone, "quiet_start": quiet_start, "quiet_end": quiet_end}
+    now, starts_at = now.astimezone(UTC), starts_at.astimezone(UTC)  # real durations, see _daytime_ranges
     wanted = now + window
     if min_daytime > timedelta(0):
         wanted = max(wanted, daytime_reached(now, min_daytime, **quiet))
