@@ -221,13 +221,17 @@ def booking_move_decline(*, booking: Booking, note: str = "", now: datetime | No
     return booking
 
 
-def proposable_slots(*, booking: Booking, now: datetime | None = None, limit: int = 12):
-    """The free slots the seller may propose: the booking's station and kind, soonest first."""
+def proposable_slots(*, booking: Booking, now: datetime | None = None, limit: int = 24):
+    """The free slots the seller may propose: the booking's station and kind, from the booking's day on.
+
+    Around the time the buyer asked for is where another time most likely suits both.
+    """
     days = station_booking_days(booking.station, now)
+    first_day = max(days[0], timezone.localtime(booking.starts_at, booking.station.zone).date())
     slots = station_free_slots(
         station=booking.station,
         kind=booking.space.kind,
-        first_day=days[0],
+        first_day=first_day,
         last_day=days[-1],
         now=now,
         buyer=booking.buyer,
