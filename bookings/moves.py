@@ -33,6 +33,8 @@ def move_end(*, move: Booking, kind: str, role: str = Actor.SYSTEM, user=None, n
 
     False when someone ended it first (the seller answered while the sweep ran).
     """
+    if move.moves_id is None:
+        return False
     with transaction.atomic():
         booking = Booking.objects.select_for_update().filter(pk=move.moves_id).first()
         locked = Booking.objects.select_for_update().filter(pk=move.pk, moves__isnull=False).first()

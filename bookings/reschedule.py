@@ -18,6 +18,7 @@ the invitation caps (bookings.buyer_checks skips move rows).
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -149,7 +150,7 @@ def booking_move_request(
 def _moved_fields(*, booking: Booking, target: Booking | SlotChoice, station: Station, starts_at: datetime) -> dict:
     """The booking's new place and time; a changed officer or time is told to the officer again."""
     officer_id = target.officer_id
-    fields = {
+    fields: dict[str, Any] = {
         "station_id": station.pk,
         "space_id": target.space_id,
         "officer_id": officer_id,

@@ -87,11 +87,14 @@ def seller_window(
     The station's `window`, stretched until it holds `min_daytime` of daytime, cut at
     `margin` before the slot.
     """
-    quiet = {"zone": zone, "quiet_start": quiet_start, "quiet_end": quiet_end}
     now, starts_at = now.astimezone(UTC), starts_at.astimezone(UTC)  # real durations, see _daytime_ranges
     wanted = now + window
     if min_daytime > timedelta(0):
-        wanted = max(wanted, daytime_reached(now, min_daytime, **quiet))
+        wanted = max(wanted, daytime_reached(now, min_daytime, zone=zone, quiet_start=quiet_start, quiet_end=quiet_end))
     deadline = min(wanted, starts_at - margin)
-    daytime = daytime_between(now, deadline, **quiet) if deadline > now else timedelta(0)
+    daytime = (
+        daytime_between(now, deadline, zone=zone, quiet_start=quiet_start, quiet_end=quiet_end)
+        if deadline > now
+        else timedelta(0)
+    )
     return SellerWindow(deadline=deadline, daytime=daytime, fair=daytime >= min_daytime)
