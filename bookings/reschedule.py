@@ -41,7 +41,7 @@ from .exceptions import (
     SlotUnavailable,
     TooManyProposals,
 )
-from .models import Actor, Booking, BookingStatus, EventKind, new_invite_nonce, new_reference
+from .models import Actor, Booking, BookingStatus, EventKind, ReminderDelivery, new_invite_nonce, new_reference
 from .moves import move_details, move_end
 from .selectors import hold_deadline, slot_key_to_datetime, station_booking_days, station_free_slots, station_slot
 from .services import booking_expire
@@ -164,6 +164,11 @@ def _moved_fields(*, booking: Booking, target: Booking | SlotChoice, station: St
     return fields
 
 
+def _reminders_restart(booking: Booking) -> None:
+    # The reminders sent (or queued) were for the old time: the sweep sends them again for the new one.
+    ReminderDelivery.objects.filter(booking=booking).delete()
+
+
 def booking_move_accept(
     *,
     booking: Booking,
@@ -201,6 +206,7 @@ def booking_move_accept(
             status=S.CONFIRMED, seller_charter_version=charter_version, seller_answered_at=now, **fields
         )
         booking.refresh_from_db()
+        _reminders_restart(booking)
         charter_review_record(booking=booking, version=charter_version, verdict=verdict, now=now)
         event_record(
             booking=booking,
@@ -321,6 +327,7 @@ def booking_proposal_take(*, booking: Booking, buyer, key: str, now: datetime | 
                 status=S.CONFIRMED, seller_answered_at=booking.seller_answered_at or now, **fields
             )
             booking.refresh_from_db()
+            _reminders_restart(booking)
             event_record(
                 booking=booking,
                 from_status=from_status,

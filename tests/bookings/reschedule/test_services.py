@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from bookings.exceptions import (
     InvalidTransition,
@@ -17,7 +18,7 @@ from bookings.exceptions import (
     TooManyActiveBookings,
     TooManyProposals,
 )
-from bookings.models import Actor, Booking, EventKind
+from bookings.models import Actor, Booking, EventKind, ReminderDelivery
 from bookings.reschedule import (
     booking_move_accept,
     booking_move_decline,
@@ -266,6 +267,13 @@ def test_a_busy_time_cannot_be_proposed(pending, other_buyer, charter, seller):
 
 
 def test_now_is_pinned():
-    from django.utils import timezone  # noqa: PLC0415 - the clock the fixtures pin
-
     assert timezone.now() == NOW
+
+
+def test_a_moved_booking_is_reminded_again_for_its_new_time(confirmed, buyer, paris_11, charter):
+    ReminderDelivery.objects.create(booking=confirmed, lead_minutes=24 * 60, party="buyer", queued_at=NOW, sent_at=NOW)
+    booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=NEW_SLOT + 24 * HOUR)
+
+    booking_move_accept(booking=confirmed, charter_version=charter)
+
+    assert not ReminderDelivery.objects.filter(booking=confirmed).exists()

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from bookings.links import SELLER_MOVE, link_path
+from bookings.links import SELLER_MOVE, link_path, seller_invite_path
 from bookings.models import Booking, EventKind
 from bookings.reschedule import booking_move_request, booking_times_propose
 from tests.bookings.lifecycle.helpers import SLOT, S
@@ -125,8 +125,6 @@ def test_an_old_move_link_does_not_open_the_next_move(client, buyer, confirmed, 
 def test_the_seller_proposes_times_and_the_buyer_takes_one_in_one_click(
     client, buyer_client, buyer, pending, paris_11, charter, django_capture_on_commit_callbacks
 ):
-    from bookings.links import seller_invite_path  # noqa: PLC0415 - the invitation's own link
-
     proposals = [_key(SLOT + 3 * HOUR), _key(SLOT + 4 * HOUR)]
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -145,8 +143,6 @@ def test_the_seller_proposes_times_and_the_buyer_takes_one_in_one_click(
 
 
 def test_four_times_cannot_be_proposed(client, pending, charter):
-    from bookings.links import seller_invite_path  # noqa: PLC0415 - the invitation's own link
-
     proposals = [_key(SLOT + n * HOUR) for n in range(2, 6)]
     response = client.post(seller_invite_path(pending), {"action": "propose", "slots": proposals, **charter_accepted()})
 
