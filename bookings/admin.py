@@ -88,7 +88,7 @@ class BookingDayFilter(LocalDayFilter):
 class BookingEventInline(StationScopedInline, admin.TabularInline):
     model = BookingEvent
     station_path = "booking__station"
-    fields = ("at", "actor_role", "actor", "from_status", "to_status", "note")
+    fields = ("at", "actor_role", "actor", "from_status", "to_status", "kind", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -42,20 +42,22 @@ from .slots.sql import HOLDING, as_aware, as_datetime, as_parameter, fetch, hold
 # The buyer's bookings that still count (invited in the last 24 hours, active, or a
 # no-show that can ban) and the bookings that invited the same mailbox in the last 24
 # hours, each with the seller of the booking it rebooks; the buyer's last ban lift on
-# every row. An active booking is one that holds its slot and is not over (one whose slot
-# is over stays confirmed until staff record an outcome, and must not lock the buyer out).
+# every row. A proposed move (bookings.reschedule) is none of these: it moves a booking
+# that counts already, and invites nobody new. An active booking is one that holds its
+# slot and is not over (one whose slot is over stays confirmed until staff record an
+# outcome, and must not lock the buyer out).
 _ACTIVE = f"({HOLDING.format(b='b')} AND b.ends_at > %(now)s)"
 _BUYER_ROWS = f"""
 SELECT b.buyer_id, {_ACTIVE} AS is_active, b.status, b.no_show_party, b.starts_at, b.created_at,
     b.seller_email, rb.seller_email,
     (SELECT MAX(l.lifted_at) FROM bookings_bookingbanlift l WHERE l.buyer_id = %(buyer)s) AS last_lift
 FROM bookings_booking b LEFT JOIN bookings_booking rb ON rb.id = b.rebooked_from_id
-WHERE (b.buyer_id = %(buyer)s AND (
+WHERE b.moves_id IS NULL AND ((b.buyer_id = %(buyer)s AND (
         b.created_at > %(since)s
         OR {_ACTIVE}
         OR (b.status = %(no_show)s AND b.no_show_party IN (%(absent_buyer)s, %(absent_both)s)
             AND b.starts_at > %(ban_from)s)))
-    OR (b.seller_mailbox = %(mailbox)s AND b.created_at > %(since)s)
+    OR (b.seller_mailbox = %(mailbox)s AND b.created_at > %(since)s))
 """  # noqa: S608
 
 
@@ -120,3 +122,16 @@ def buyer_checks(
             sent_to_recipient=counted_invitations(to_recipient),
             zone=station.zone,
         )
+
+
+def active_bookings_count(*, buyer, now: datetime) -> int:
+    """The buyer's bookings that count against the limit (as buyer_checks counts them): the wizard's first step."""
+    return Booking.objects.active(now).filter(buyer=buyer, ends_at__gt=now, moves__isnull=True).count()
+
+
+def active_bookings_limit_error(*, buyer, now: datetime) -> TooManyActiveBookings | None:
+    """The error booking_create would raise for the limit of active bookings, told before the wizard starts."""
+    limit = settings.BOOKINGS_MAX_ACTIVE_PER_BUYER
+    if active_bookings_count(buyer=buyer, now=now) >= limit:
+        return TooManyActiveBookings(TooManyActiveBookings.message % {"limit": limit})
+    return None

@@ -1,5 +1,7 @@
 """Every booking email: subject, text and HTML templates, built by one helper."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -7,13 +9,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
+from stations.models import Station
 
 from .calendar_file import booking_calendar_attachment
 from .languages import party_language
-from .links import seller_cancel_path, seller_invite_path
-from .models import Booking, BookingEvent, BookingStatus
+from .links import seller_cancel_path, seller_invite_path, seller_move_path
+from .models import Actor, Booking, BookingEvent, BookingStatus, EventKind
 from .qr_code import booking_qr_png
 from .rebooking import rebooking_path
+from .slots.engine import slot_key_to_datetime
 
 
 def send_templated_email(*, template: str, to: list[str], context: dict, language: str, attachments=()) -> None:
@@ -99,16 +103,61 @@ _NOTIFICATIONS = {
 _APOLOGY = [("station-apology", "buyer"), ("station-apology", "seller")]
 
 
+# A reschedule's steps (BookingEvent.kind, bookings.reschedule): the times before and after are in the text.
+_MOVED = [("booking-moved", "buyer"), ("booking-moved", "seller")]
+_MOVE_NOTIFICATIONS = {
+    EventKind.MOVE_REQUESTED: [("seller-move", "seller"), ("move-requested", "buyer")],
+    EventKind.MOVE_ACCEPTED: _MOVED,
+    EventKind.PROPOSAL_TAKEN: _MOVED,
+    EventKind.MOVE_DECLINED: [("move-not-accepted", "buyer")],
+    EventKind.MOVE_EXPIRED: [("move-not-accepted", "buyer")],
+    EventKind.TIMES_PROPOSED: [("times-proposed", "buyer")],
+}
+
+
+def _event_notifications(event: BookingEvent) -> list[tuple[str, str]]:
+    if event.kind == EventKind.MOVE_WITHDRAWN:
+        # Staff or a closure ended the move: the buyer learns the time stays. When the booking itself
+        # ended (the move went with it), that change's own email says all.
+        return [("move-not-accepted", "buyer")] if event.actor_role == Actor.STAFF else []
+    if event.kind:
+        return _MOVE_NOTIFICATIONS.get(EventKind(event.kind), [])
+    if event.to_status == BookingStatus.CANCELLED and event.booking.cancel_cause:
+        return _APOLOGY
+    return _NOTIFICATIONS.get(event.to_status, [])
+
+
+def _moment(value: str | None):
+    return datetime.fromisoformat(value) if value else None
+
+
+def move_context(event: BookingEvent) -> dict:
+    """The times and stations before and after a move, and the seller's link to answer it."""
+    details = event.details or {}
+    stations = Station.objects.in_bulk([details.get("old_station"), details.get("new_station")])
+    booking = event.booking
+    return {
+        "old_at": _moment(details.get("old_starts_at")),
+        "old_station": stations.get(details.get("old_station"), booking.station),
+        "new_at": _moment(details.get("new_starts_at")),
+        "new_station": stations.get(details.get("new_station"), booking.station),
+        "deadline": _moment(details.get("hold_expires_at")),
+        "proposals": [slot_key_to_datetime(key) for key in details.get("proposals", [])],
+        "move_url": settings.SITE_URL + seller_move_path(booking) if booking.move_nonce else "",
+    }
+
+
 def booking_event_notify(*, event: BookingEvent) -> int:
     """Send the emails an event calls for; returns how many were sent."""
 
     booking = event.booking
-    notifications = _NOTIFICATIONS.get(event.to_status, [])
-    if event.to_status == BookingStatus.CANCELLED and booking.cancel_cause:
-        notifications = _APOLOGY
+    notifications = _event_notifications(event)
     sent = 0
+    extra = move_context(event) if event.kind else {}
     for template, party in notifications:
-        context = booking_context(booking, event) | {"party": party, "cancel_url": booking_cancel_url(booking, party)}
+        context = (
+            booking_context(booking, event) | extra | {"party": party, "cancel_url": booking_cancel_url(booking, party)}
+        )
         if template == "station-apology":
             context["rebook_url"] = settings.SITE_URL + rebooking_path(booking) if party == "buyer" else ""
             context["station_url"] = settings.SITE_URL + reverse("stations:detail", args=[booking.station.slug])
@@ -140,9 +189,12 @@ def booking_event_notify(*, event: BookingEvent) -> int:
 
 
 def _event_attachments(event: BookingEvent, *, language: str, recipient: str) -> list:
-    """The confirmation carries the calendar file and the QR code; the cancellation of a confirmed
-    booking, the file that takes it out of the calendar again (same UID, METHOD:CANCEL)."""
+    """The confirmation, and a confirmed booking moved to its new time, carry the calendar file and the
+    QR code; the cancellation of a confirmed booking, the file that takes it out of the calendar again
+    (same UID, METHOD:CANCEL)."""
     booking = event.booking
+    if event.kind and event.kind not in (EventKind.MOVE_ACCEPTED, EventKind.PROPOSAL_TAKEN):
+        return []  # a move asked, declined or proposed: the booking's time has not changed yet
     if event.to_status == BookingStatus.CONFIRMED:
         return [
             booking_calendar_attachment(booking, language=language, attendee=recipient),

@@ -128,3 +128,25 @@ class CharterChanged(BookingError):
         error = cls(cls.message % {"number": version.number})
         error.version = version
         return error
+
+
+class MoveAlreadyPending(BookingError):
+    """A reschedule of this booking already waits for the seller (bookings.reschedule)."""
+
+    message = _("A move of this booking is already waiting for the seller's answer.")
+
+
+class MoveUnavailable(BookingError):
+    """The move is not waiting any more: answered, withdrawn, or its hold ended."""
+
+    message = _("This change of time is no longer waiting for an answer.")
+
+
+class ProposalUnavailable(BookingError):
+    """The buyer picked a time the seller did not propose, or one that is no longer free."""
+
+    message = _("This time is no longer available: pick another one, or move the booking yourself.")
+
+
+class TooManyProposals(BookingError):
+    message = _("Propose one to three times.")

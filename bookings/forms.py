@@ -1,6 +1,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -157,3 +158,28 @@ class CancelForm(forms.Form):
 
 class DeclineForm(forms.Form):
     note = forms.CharField(label=_("Message to the buyer (optional)"), max_length=500, required=False)
+
+
+class ProposeTimesForm(CharterAcceptanceForm):
+    """The seller's answer "propose another time": one to three free slots, and the charter accepted."""
+
+    slots = forms.MultipleChoiceField(
+        label=_("Times that suit you (one to three)"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick one to three times."),
+            "invalid_choice": _("One of these times is no longer free: tick others."),
+        },
+    )
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].choices = [
+            (s.key, date_format(s.local_starts_at, "D j M") + ", " + s.local_starts_at.strftime("%H:%M")) for s in slots
+        ]
+
+    def clean_slots(self):
+        chosen = self.cleaned_data["slots"]
+        if len(chosen) > 3:
+            raise forms.ValidationError(_("Propose at most three times."), code="too_many")
+        return chosen

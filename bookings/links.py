@@ -1,4 +1,4 @@
-"""Signed links: one helper for the three kinds the service emails.
+"""Signed links: one helper for the kinds the service emails.
 
 A link names one booking and is signed for one purpose (its salt): an invitation's token
 is no cancel token, and neither opens a rebooking. The seller's links also carry the
@@ -33,12 +33,17 @@ class LinkPurpose:
     # The seller's links die when the invitation is issued again (Booking.invite_nonce).
     carries_nonce: bool = True
     max_age: timedelta | None = None
+    # The booking's field the nonce is read from: a move's link dies with its move (Booking.move_nonce).
+    nonce_field: str = "invite_nonce"
 
 
 SELLER_INVITE = LinkPurpose("bookings.seller-invite", "bookings:seller-invite")
 # The reminder's cancel link: another purpose, so an invite token is no cancel token.
 SELLER_CANCEL = LinkPurpose("bookings.seller-cancel", "bookings:seller-cancel")
 # The apology's priority rebooking link: the buyer's, checked against their account.
+# The seller's answer to a reschedule: signed with the current move's nonce, so the link
+# of a move answered (or replaced) opens nothing of the next one.
+SELLER_MOVE = LinkPurpose("bookings.seller-move", "bookings:seller-move", nonce_field="move_nonce")
 PRIORITY_REBOOKING = LinkPurpose(
     "bookings.priority-rebook", "bookings:rebook", carries_nonce=False, max_age=timedelta(days=14)
 )
@@ -48,7 +53,8 @@ SELLER_CANCEL_SALT = SELLER_CANCEL.salt
 
 
 def link_token(purpose: LinkPurpose, booking: Booking) -> str:
-    payload = {"b": booking.pk, "n": booking.invite_nonce} if purpose.carries_nonce else {"b": booking.pk}
+    nonce = getattr(booking, purpose.nonce_field)
+    payload = {"b": booking.pk, "n": nonce} if purpose.carries_nonce else {"b": booking.pk}
     return signing.dumps(payload, salt=purpose.salt, compress=True)
 
 
@@ -63,7 +69,8 @@ def booking_from_link(purpose: LinkPurpose, token: str, bookings: QuerySet | Non
         booking = (Booking.objects.all() if bookings is None else bookings).get(pk=payload["b"])
     except (signing.BadSignature, Booking.DoesNotExist, KeyError, TypeError, ValueError):
         raise InvalidLink from None
-    if purpose.carries_nonce and not signing.constant_time_compare(booking.invite_nonce, str(payload.get("n", ""))):
+    nonce = getattr(booking, purpose.nonce_field) if purpose.carries_nonce else ""
+    if purpose.carries_nonce and (not nonce or not signing.constant_time_compare(nonce, str(payload.get("n", "")))):
         raise InvalidLink
     return booking
 
@@ -102,3 +109,16 @@ def booking_from_seller_cancel_token(token: str, *, now=None) -> Booking:
     if booking.starts_at <= (now or timezone.now()):
         raise ExpiredLink(booking)
     return booking
+
+
+def seller_move_path(booking: Booking) -> str:
+    return link_path(SELLER_MOVE, booking)
+
+
+def booking_from_seller_move_token(token: str, *, now=None) -> Booking:
+    """The booking a move link names (the booking moved, not the move row). Raises InvalidLink.
+
+    Never ExpiredLink: the page says whether the move still waits, was answered or lapsed
+    (bookings.views.seller_move), and a GET changes nothing.
+    """
+    return booking_from_link(SELLER_MOVE, token, Booking.objects.select_related("station", "space", "buyer"))

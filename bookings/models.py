@@ -199,6 +199,27 @@ class Booking(models.Model):
         blank=True,
     )
 
+    # A reschedule (bookings.reschedule): a row with `moves` set is the proposed new slot of
+    # that booking, pending while the seller re-confirms. Being a booking row, it holds its
+    # space and officer like any pending hold (the slot engine, the one-slot check and the
+    # database constraint all see it) until the seller answers or its hold ends; it is then
+    # deleted, the booking taking over its slot if the seller accepted. The audit is on the
+    # booking moved (BookingEvent.kind), never on this row.
+    moves = models.ForeignKey(
+        "self",
+        verbose_name=_("proposed move of"),
+        on_delete=models.CASCADE,
+        related_name="move_proposals",
+        null=True,
+        blank=True,
+    )
+    # Signs the seller's link for the current move (bookings.links.SELLER_MOVE): a new
+    # move gets a new one, so the link of an answered move never opens the next.
+    move_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    # Up to three other times the seller offered (slot keys, bookings.slots.engine.Slot.key);
+    # the buyer takes one in one click (bookings.reschedule.booking_proposal_take).
+    seller_proposals = models.JSONField(_("times proposed by the seller"), default=list, blank=True)
+
     # The check-in desk marks each party present; both present checks the booking in.
     buyer_present_at = models.DateTimeField(_("buyer present at"), null=True, blank=True)
     seller_present_at = models.DateTimeField(_("seller present at"), null=True, blank=True)
@@ -338,6 +359,16 @@ class Booking(models.Model):
         return BookingStatus(self.status)
 
     @property
+    def is_move(self) -> bool:
+        """Whether this row is the proposed new slot of another booking (never shown as a booking)."""
+        return self.moves_id is not None
+
+    @property
+    def can_be_moved(self) -> bool:
+        """Pending or confirmed, still to come: the buyer may ask for another slot."""
+        return not self.is_move and self.can_be_cancelled
+
+    @property
     def can_be_cancelled(self) -> bool:
         return (
             self.current_status in (BookingStatus.PENDING, BookingStatus.CONFIRMED) and self.starts_at > timezone.now()
@@ -353,8 +384,24 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
+class EventKind(models.TextChoices):
+    """What an event records besides a change of status: the steps of a reschedule (bookings.reschedule)."""
+
+    MOVE_REQUESTED = "move_requested", _("Move requested")
+    MOVE_ACCEPTED = "move_accepted", _("Move accepted")
+    MOVE_DECLINED = "move_declined", _("Move declined")
+    MOVE_EXPIRED = "move_expired", _("Move not answered in time")
+    MOVE_WITHDRAWN = "move_withdrawn", _("Move withdrawn")
+    TIMES_PROPOSED = "times_proposed", _("Other times proposed")
+    PROPOSAL_TAKEN = "proposal_taken", _("Proposed time taken")
+
+
 class BookingEvent(models.Model):
-    """One row per transition: who did what, when, from which state to which."""
+    """One row per transition: who did what, when, from which state to which.
+
+    A reschedule's steps are events too, with a `kind` (the status may stay the same)
+    and the slots concerned in `details`.
+    """
 
     booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -370,6 +417,9 @@ class BookingEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=16, choices=BookingStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=BookingStatus.choices)
     note = models.TextField(_("note"), blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices, blank=True)
+    # A reschedule's slots (bookings.reschedule.move_details): ISO instants and station ids.
+    details = models.JSONField(_("details"), default=dict, blank=True)
     # Claimed by the notification task before it sends, so a task that runs
     # twice sends once.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)

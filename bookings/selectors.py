@@ -1,8 +1,9 @@
 """Reads: the slot engine and the lists the views show."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Count
 
 from stations.models import Station
@@ -12,15 +13,36 @@ from .models import HOLDING_STATUSES, Booking, BookingStatus
 # The slot engine's entry points, for the views and the tests that read through selectors.
 from .slots.availability import HOLD_MARGIN, station_booking_days, station_free_slots, station_slot  # noqa: F401
 from .slots.engine import Slot, slot_key_to_datetime  # noqa: F401
+from .slots.seller_window import SellerWindow, seller_window
+
+
+def station_seller_window(*, station: Station, starts_at: datetime, now: datetime) -> SellerWindow:
+    """The seller's answer window for a booking made now (bookings.slots.seller_window), by the settings."""
+    return seller_window(
+        now=now,
+        starts_at=starts_at,
+        zone=station.zone,
+        window=timedelta(hours=station.seller_window_hours),
+        min_daytime=timedelta(hours=settings.BOOKINGS_SELLER_WINDOW_MIN_HOURS),
+        quiet_start=time(settings.BOOKINGS_SELLER_QUIET_START_HOUR),
+        quiet_end=time(settings.BOOKINGS_SELLER_QUIET_END_HOUR),
+        margin=HOLD_MARGIN,
+    )
 
 
 def hold_deadline(*, station: Station, starts_at: datetime, now: datetime) -> datetime:
-    """When the seller's acceptance window closes: the station's window, but never later than 2 h before."""
-    return min(now + timedelta(hours=station.seller_window_hours), starts_at - HOLD_MARGIN)
+    """When the seller's acceptance window closes: the station's window, stretched to give the seller
+    enough daytime hours, but never later than 2 h before the slot."""
+    return station_seller_window(station=station, starts_at=starts_at, now=now).deadline
 
 
 def buyer_bookings(*, buyer):
-    return Booking.objects.filter(buyer=buyer).select_related("station", "space").order_by("-starts_at")
+    # A proposed move (bookings.reschedule) shows on its booking's page, not as a booking.
+    return (
+        Booking.objects.filter(buyer=buyer, moves__isnull=True)
+        .select_related("station", "space")
+        .order_by("-starts_at")
+    )
 
 
 class BuyerBookings(NamedTuple):

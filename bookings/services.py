@@ -20,6 +20,7 @@ from charter.services import charter_review_create, charter_review_record
 from stations.models import SpaceKind, Station
 
 from .abuse import slot_refusal
+from .audit import event_record
 from .buyer_checks import buyer_checks, buyer_lock
 from .drafts import draft_clear
 from .exceptions import (
@@ -38,31 +39,22 @@ from .models import (
     TRANSITIONS,
     Actor,
     Booking,
-    BookingEvent,
     BookingStatus,
     CharterRefusal,
+    EventKind,
     ItemKind,
     NoShowParty,
     Party,
     new_reference,
 )
-from .outbox import ASSIGN_OFFICER, NOTIFY_BOOKING_EVENT, enqueue_on_commit
+from .moves import move_end, moves_end_open
 from .selectors import hold_deadline
 from .slots.booking_check import slot_check
 
 S = BookingStatus
 
 
-def _record_event(*, booking: Booking, from_status: str, to_status: str, role: str, user=None, note: str = ""):
-    event = BookingEvent.objects.create(
-        booking=booking, from_status=from_status, to_status=to_status, actor=user, actor_role=role, note=note
-    )
-    enqueue_on_commit(NOTIFY_BOOKING_EVENT, event.id)
-    if to_status == S.CONFIRMED and booking.needs_officer:
-        # The officer reserved at booking time is confirmed (or a less loaded one
-        # chosen) and told; see bookings.assignment.
-        enqueue_on_commit(ASSIGN_OFFICER, booking.pk)
-    return event
+_record_event = event_record
 
 
 def _transition(
@@ -77,12 +69,17 @@ def _transition(
     accepting while the buyer cancels) take turns: the second sees the new state.
     """
     with transaction.atomic():
-        current = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", flat=True).first()
-        if current is None or current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
+        locked = Booking.objects.select_for_update().filter(pk=booking.pk).values_list("status", "moves_id").first()
+        current, moves_id = locked or (None, None)
+        # A proposed move has no lifecycle of its own: bookings.moves ends it.
+        if current is None or moves_id or current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
             raise InvalidTransition
         Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
         booking.refresh_from_db()
         _record_event(booking=booking, from_status=current, to_status=to_status, role=role, user=user, note=note)
+        if to_status != S.CONFIRMED:
+            # The booking ends (or is under way): a move still waiting for the seller goes with it.
+            moves_end_open(booking=booking)
     return booking
 
 
@@ -281,6 +278,11 @@ def booking_expire(*, booking: Booking, now: datetime | None = None) -> Booking:
     now = now or timezone.now()
     if booking.hold_expires_at > now:
         raise InvalidTransition
+    if booking.is_move:
+        # The seller did not re-confirm in time: the booking stays on its slot, the buyer is told.
+        if not move_end(move=booking, kind=EventKind.MOVE_EXPIRED):
+            raise InvalidTransition
+        return booking
     return _transition(booking=booking, allowed_from=(S.PENDING,), to_status=S.EXPIRED, role=Actor.SYSTEM)
 
 
@@ -304,6 +306,11 @@ def booking_cancel(*, booking: Booking, role: str, user=None, reason: str = "", 
     # a no-show could be rewritten as a cancellation); staff may cancel any time.
     if role != Actor.STAFF and not booking.can_be_cancelled:
         raise InvalidTransition
+    if booking.is_move:
+        # A closure or staff end a proposed move, never the booking it would have moved.
+        if not move_end(move=booking, kind=EventKind.MOVE_WITHDRAWN, role=role, user=user, note=reason):
+            raise InvalidTransition
+        return booking
     return _transition(
         booking=booking,
         allowed_from=(S.PENDING, S.CONFIRMED),

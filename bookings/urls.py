@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import buyer, pocket, seller, seller_cancel, seller_language, wizard
+from .views import buyer, pocket, reschedule, seller, seller_cancel, seller_language, seller_move, wizard
 
 app_name = "bookings"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("<str:reference>/book-again/", buyer.book_again, name="book-again"),
     path("<str:reference>/qr.svg", pocket.buyer_qr, name="qr"),
     path("<str:reference>/calendar.ics", pocket.buyer_calendar, name="calendar"),
+    path("move/<str:token>/", seller_move.answer_move, name="seller-move"),
+    path("<str:reference>/move/", reschedule.move_start, name="move-start"),
+    path("<str:reference>/move/<slug:slug>/", reschedule.move, name="move"),
+    path("<str:reference>/proposal/", reschedule.take_proposal, name="take-proposal"),
 ]

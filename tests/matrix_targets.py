@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.links import seller_cancel_token, seller_token
+from bookings.links import SELLER_MOVE, link_token, seller_cancel_token, seller_token
 from bookings.models import Booking, BookingEvent, BookingStatus, CancelCause
 from bookings.rebooking import rebooking_token
 from stations.models import SpaceKind
@@ -61,7 +61,13 @@ def build_world(*, buyer_a, buyer_b, paris_11, paris_13, charter) -> World:
     return World(
         booking=booking,
         pending=_booking(
-            buyer_a, paris_11, SpaceKind.BAY, BookingStatus.PENDING, buyer_charter_version=charter, item_kind="vehicle"
+            buyer_a,
+            paris_11,
+            SpaceKind.BAY,
+            BookingStatus.PENDING,
+            buyer_charter_version=charter,
+            item_kind="vehicle",
+            move_nonce="matrix-move",  # a move answered already: its link shows where the booking stands
         ),
         cancelled=_booking(
             buyer_a,
@@ -75,6 +81,10 @@ def build_world(*, buyer_a, buyer_b, paris_11, paris_13, charter) -> World:
         elsewhere=_booking(buyer_b, paris_13, SpaceKind.ROOM, BookingStatus.CONFIRMED, buyer_charter_version=charter),
         admin_objects=objects,
     )
+
+
+def seller_move_token(booking):
+    return link_token(SELLER_MOVE, booking)
 
 
 def graft(target_token: str, own_token: str) -> str:
@@ -95,6 +105,7 @@ def _token(key, world, role):
         "bookings:seller-calendar": (seller_token, world.booking),
         "bookings:seller-invite-language": (seller_token, world.pending),
         "bookings:seller-cancel-language": (seller_cancel_token, world.booking),
+        "bookings:seller-move": (seller_move_token, world.pending),
     }[key]
     if role == "other_seller":
         # The strongest forgery without the secret key: buyer A's payload, their own signature.

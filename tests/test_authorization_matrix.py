@@ -74,6 +74,7 @@ ANSWERS = {
     "mine": Redirect("bookings:mine"),
     "item": Redirect("/bookings/new/paris-11/item/"),  # the wizard starts with the item
     "slot": Redirect("/bookings/new/paris-11/slot/"),  # the rebooking's draft has the item and the seller
+    "movepick": Redirect("{url}paris-11/"),  # the reschedule's slot picker opens at the booking's station
     "change": Redirect("{url}change/"),  # the admin's old URL of a row: its change page decides
     "pwchange": Redirect("account_change_password"),
     "setpw": Redirect("/accounts/password/reset/key/*-set-password/"),  # allauth keeps the key in the session
@@ -122,6 +123,10 @@ bookings:qr                                       login    200      404      log
 bookings:calendar                                 login    200      404      login    404      404      404
 bookings:book-again                               login    405      404      login    404      404      404
 bookings:rebook                                   login    slot     mine     login    mine     mine     mine
+# Reschedule: the buyer's own booking only; a proposed time is taken by a POST
+bookings:move-start                               login    movepick 404      login    404      404      404
+bookings:move                                     login    200      404      login    404      404      404
+bookings:take-proposal                            login    405      405      login    405      405      405
 
 # The seller's links: the genuine link is the right to answer; a forged one is a 404
 bookings:seller-invite                            200      200      200      404      200      200      200
@@ -135,6 +140,8 @@ accounts:mine                                     login    200      200      log
 # The seller's language buttons answer only a POST (bookings.views.seller_language)
 bookings:seller-invite-language                   405      405      405      405      405      405      405
 bookings:seller-cancel-language                   405      405      405      405      405      405      405
+
+bookings:seller-move                              200      200      200      404      200      200      200
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
@@ -378,6 +385,7 @@ def database_rows():
 BEARER_LINKS = {
     "bookings:seller-invite",
     "bookings:seller-cancel",
+    "bookings:seller-move",
     "bookings:seller-qr",
     "bookings:seller-calendar",
     "account_confirm_email",

@@ -10,10 +10,10 @@ from ..models import Booking
 from .engine import Slot, StationDay, free_slots
 from .loading import engine_inputs
 from .roster import Roster
+from .seller_window import HOLD_MARGIN
 
-# The seller's acceptance window closes this long before the slot, and must
-# leave the seller at least MIN_ANSWER_TIME to answer.
-HOLD_MARGIN = timedelta(hours=2)
+# The seller's acceptance window closes HOLD_MARGIN before the slot (bookings.slots.seller_window),
+# and must leave the seller at least MIN_ANSWER_TIME to answer.
 MIN_ANSWER_TIME = timedelta(minutes=30)
 
 

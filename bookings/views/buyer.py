@@ -13,8 +13,9 @@ from django_ratelimit.decorators import ratelimit
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
 from ..models import Booking
+from ..moves import open_move
 from ..rebooking import BOOK_AGAIN_STATUSES, book_again_start, can_book_again
-from ..selectors import buyer_bookings_by_time
+from ..selectors import buyer_bookings_by_time, slot_key_to_datetime
 from ..services import Actor, booking_cancel
 from ._util import posted
 from .pocket import pocket_context
@@ -35,6 +36,7 @@ def _own_booking(request, reference) -> Booking:
         Booking.objects.select_related("station", "space", "buyer_charter_version"),
         reference=reference,
         buyer=request.user,
+        moves__isnull=True,  # a proposed move is no booking of its own (bookings.reschedule)
     )
 
 
@@ -55,6 +57,8 @@ def booking_detail(request, reference):
             "cancel_form": CancelForm(),
             "pocket": pocket,
             "can_book_again": can_book_again(booking),
+            "pending_move": open_move(booking),
+            "proposals": [(key, slot_key_to_datetime(key)) for key in booking.seller_proposals],
         },
     )
 

@@ -13,9 +13,18 @@ from django_ratelimit.decorators import ratelimit
 from charter.models import BookingCharterReview
 from charter.selectors import charter_current
 
-from ..exceptions import CharterChanged, CharterViolation, InvalidName, InvalidTransition
-from ..forms import DeclineForm, SellerAcceptForm
+from ..exceptions import (
+    CharterChanged,
+    CharterViolation,
+    InvalidName,
+    InvalidTransition,
+    ProposalUnavailable,
+    TooManyProposals,
+)
+from ..forms import DeclineForm, ProposeTimesForm, SellerAcceptForm
 from ..links import booking_from_seller_token
+from ..reschedule import booking_times_propose, proposable_slots
+from ..selectors import slot_key_to_datetime
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
 from .pocket import pocket_context
@@ -51,6 +60,12 @@ def invite(request, token, booking):
     charter = charter_current()
     accept_form = SellerAcceptForm(request.POST if request.POST.get("action") == "accept" else None, charter=charter)
     decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
+    # "Propose another time" (bookings.reschedule): the buyer takes one in one click.
+    propose_form = ProposeTimesForm(
+        request.POST if request.POST.get("action") == "propose" else None,
+        charter=charter,
+        slots=proposable_slots(booking=booking),
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "accept" and accept_form.is_valid():
@@ -67,7 +82,23 @@ def invite(request, token, booking):
                 booking_decline(booking=booking, note=decline_form.cleaned_data["note"])
                 messages.success(request, _("You have declined. The buyer has been told."))
                 return redirect("bookings:seller-invite", token=token)
-        except (InvalidTransition, CharterViolation, CharterChanged, InvalidName) as error:
+            if request.POST.get("action") == "propose" and propose_form.is_valid():
+                booking_times_propose(
+                    booking=booking,
+                    starts=[slot_key_to_datetime(key) for key in propose_form.cleaned_data["slots"]],
+                    charter_version=charter,
+                    charter_seen=propose_form.cleaned_data["charter_version"],
+                )
+                messages.success(request, _("Your times are sent to the buyer, who can take one in one click."))
+                return redirect("bookings:seller-invite", token=token)
+        except (
+            InvalidTransition,
+            CharterViolation,
+            CharterChanged,
+            InvalidName,
+            ProposalUnavailable,
+            TooManyProposals,
+        ) as error:
             # CharterChanged: the page shown after the redirect holds the new version.
             messages.error(request, error.message)
             return redirect("bookings:seller-invite", token=token)
@@ -80,6 +111,7 @@ def invite(request, token, booking):
             "charter_review": BookingCharterReview.objects.filter(booking=booking).first(),
             "accept_form": accept_form,
             "decline_form": decline_form,
+            "propose_form": propose_form,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -5,26 +5,24 @@ session: see BookingDraft); no booking exists until the review step calls
 booking_create.
 """
 
-from functools import lru_cache, wraps
-from itertools import groupby
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import verified_email_required
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
-from config.user_input import parse_day
 from stations.models import ExchangeZone, SpaceKind
 from stations.selectors import stations_nearest_with_kind
 
 from ..abuse import buyer_ban_error
+from ..buyer_checks import active_bookings_limit_error
 from ..drafts import draft_clear, draft_forget, draft_get, draft_save, station_with_draft
 from ..exceptions import (
     BookingError,
@@ -37,12 +35,13 @@ from ..exceptions import (
     TooManyActiveBookings,
     TooManyInvitations,
 )
-from ..forms import CharterAcceptanceForm, ItemForm, SellerForm, SlotForm
+from ..forms import CharterAcceptanceForm, ItemForm, SellerForm
 from ..models import Booking, ItemKind
 from ..rebooking import booking_for_rebooking, rebooking_draft
-from ..selectors import slot_key_to_datetime, station_booking_days, station_free_slots
+from ..selectors import slot_key_to_datetime, station_seller_window
 from ..services import booking_create, charter_refusal_record
 from ._util import posted
+from .slot_picker import partial_requested, slot_picker, varies_on_htmx
 
 STEPS = ("item", "slot", "seller", "review")
 
@@ -72,12 +71,6 @@ def _missing_step(draft: dict, step: str) -> str | None:
         if earlier not in draft:
             return earlier
     return None
-
-
-@lru_cache(maxsize=1024)
-def _day_label(day, language) -> str:
-    """ "Mon 3 Jun" in the active language, which `language` names (the cache key): 15 buttons a page."""
-    return date_format(day, "D j M")
 
 
 def _kind(draft) -> str:
@@ -148,6 +141,8 @@ def _booking_open(view=None, *, books=False):
 
 @_booking_open
 def start(request, station):
+    """A new item starts a clean draft: nothing of an earlier one (a vehicle, its plate) is carried over."""
+    _clear_draft(request, station)
     return redirect("bookings:item", slug=station.slug)
 
 
@@ -172,6 +167,11 @@ def rebook(request, token):
 @_booking_open
 @require_http_methods(["GET", "POST"])
 def item_step(request, station):
+    # The limit of active bookings is told here, at the first step, not after all four
+    # (booking_create checks it again under the buyer's lock).
+    limit = active_bookings_limit_error(buyer=request.user, now=timezone.now())
+    if limit is not None:
+        return render(request, "bookings/wizard/limit.html", {"station": station, "error": limit})
     draft = _draft(request, station)
     form = ItemForm(posted(request), initial=draft.get("item"))
     if request.method == "POST" and form.is_valid():
@@ -193,38 +193,30 @@ def slot_step(request, station):
     kind = _kind(draft)
     if kind not in station.space_kinds:
         return _elsewhere(request, station, draft, kind)
-    days = station_booking_days(station)
-    slots = station_free_slots(
+    picker = slot_picker(
+        request,
         station=station,
         kind=kind,
-        first_day=days[0],
-        last_day=days[-1],
+        buyer=request.user,
+        initial=draft.get("slot"),
         ignore_pressure=bool(draft.get("rebook")),
-        buyer=request.user,  # a slot this buyer just cancelled is theirs to take back (no hold-back)
     )
-    slots_by_day = {day: list(group) for day, group in groupby(slots, key=lambda s: s.local_starts_at.date())}
-    chosen_day = parse_day(request.GET.get("day") or request.POST.get("day"))
-    if chosen_day not in slots_by_day:
-        chosen_day = next(iter(slots_by_day), None)
-    day_slots = slots_by_day.get(chosen_day, [])
-    form = SlotForm(posted(request), slots=day_slots, station=station, initial={"slot": draft.get("slot")})
-    if request.method == "POST" and form.is_valid():
-        _save_draft(request, station, slot=form.cleaned_data["slot"])
+    if request.method == "POST" and picker.form.is_valid():
+        _save_draft(request, station, slot=picker.form.cleaned_data["slot"])
         return redirect("bookings:seller", slug=station.slug)
-    return render(
-        request,
-        "bookings/wizard/slot.html",
-        _context(
-            station,
-            "slot",
-            draft,
-            form=form,
-            kind=kind,
-            days=[(day, len(slots_by_day.get(day, [])), _day_label(day, get_language())) for day in days],
-            chosen_day=chosen_day,
-            chosen_slot=form["slot"].value(),
-        ),
+    context = _context(
+        station,
+        "slot",
+        draft,
+        kind=kind,
+        **picker.context(),
+        picker_url=reverse("bookings:slot", args=[station.slug]),
+        submit_label=_("Next: the seller"),
+        back_url=reverse("bookings:item", args=[station.slug]),
     )
+    if partial_requested(request):
+        return varies_on_htmx(render(request, "bookings/_slot_picker.html", context))
+    return varies_on_htmx(render(request, "bookings/wizard/slot.html", context))
 
 
 def _elsewhere(request, station, draft, kind):
@@ -330,6 +322,8 @@ def review_step(request, station):
             draft=draft,
             starts_at=timezone.localtime(starts_at, station.zone),
             ends_at=timezone.localtime(starts_at + station.slot_length, station.zone),
+            # Said before booking: a slot too close to leave the seller a fair window to answer.
+            seller_window=station_seller_window(station=station, starts_at=starts_at, now=timezone.now()),
             charter=charter,
             kind=_kind(draft),
             # Shown, not enforced: booking_create checks again on submit.

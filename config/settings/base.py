@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "django_htmx",
     "accounts",
     "stations",
     "charter",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: the slot picker answers htmx's day changes with the day's part of the page only.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -343,6 +346,12 @@ BOOKINGS_NO_SHOW_BAN_DAYS = env.int("BOOKINGS_NO_SHOW_BAN_DAYS", default=30)
 # A slot freed by a party (cancelled, declined) is offered to others again only
 # this long after, so that it cannot be handed over to a friend (bookings/abuse.py).
 BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES = env.int("BOOKINGS_CANCELLED_SLOT_HOLDBACK_MINUTES", default=15)
+# The seller has at least this many daytime hours to answer an invitation: quiet hours
+# (from QUIET_START to QUIET_END, station time) do not count. A slot too close to give
+# them is still offered, and the buyer told when picking it (bookings/slots/seller_window.py).
+BOOKINGS_SELLER_WINDOW_MIN_HOURS = env.int("BOOKINGS_SELLER_WINDOW_MIN_HOURS", default=8)
+BOOKINGS_SELLER_QUIET_START_HOUR = env.int("BOOKINGS_SELLER_QUIET_START_HOUR", default=22)
+BOOKINGS_SELLER_QUIET_END_HOUR = env.int("BOOKINGS_SELLER_QUIET_END_HOUR", default=7)
 
 LOGGING = {
     "version": 1,
