@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from accounts.models import User
 from bookings.forms import SlotForm
@@ -33,7 +33,9 @@ NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
+    # The override puts back the language active before the test: a request here activates
+    # French (LocaleMiddleware, the seller's pages), and the next test must not inherit it.
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 
@@ -359,3 +361,10 @@ def test_seed_demo_fills_both_languages(db):
     kennewick = Station.objects.get(slug="kennewick")
     assert (kennewick.country, kennewick.language) == ("US", "en")
     assert {station.language for station in Station.objects.exclude(slug="kennewick")} == {"fr"}
+
+
+def test_english_keeps_the_24_hour_clock_outside_us_stations():
+    moment = datetime(2026, 6, 11, 8, 0, tzinfo=UTC)
+    with translation.override("en"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "June 11, 2026, 08:00"
+        assert formats.date_format(moment, "TIME_FORMAT") == "08:00"
