@@ -126,7 +126,7 @@ READ_ONLY_FIELDSETS = (
     ),
     (
         _("Parties"),
-        {"fields": ("buyer", "buyer_email", "seller_name", "seller_email", "language")},
+        {"fields": ("buyer", "buyer_email", "seller_name", "seller_email", "language", "seller_language")},
     ),
     (
         _("Charter"),
