@@ -18,6 +18,7 @@ from bookings.forms import SlotForm
 from bookings.languages import buyer_language, seller_language
 from bookings.links import seller_cancel_path, seller_invite_path
 from bookings.models import Booking, BookingStatus
+from bookings.reminders import reminder_email
 from bookings.selectors import station_free_slots
 from bookings.services import booking_create
 from stations.clock import clock_time, station_datetime
@@ -368,3 +369,21 @@ def test_english_keeps_the_24_hour_clock_outside_us_stations():
     with translation.override("en"):
         assert formats.date_format(moment, "DATETIME_FORMAT") == "June 11, 2026, 08:00"
         assert formats.date_format(moment, "TIME_FORMAT") == "08:00"
+
+
+def test_reminders_go_to_each_party_in_their_language(paris_11, buyer, charter):
+    buyer.language = "en"
+    buyer.save(update_fields=["language"])
+    booking = factories.BookingFactory(
+        station=paris_11,
+        buyer=buyer,
+        buyer_charter_version=charter,
+        status=BookingStatus.CONFIRMED,
+        language="fr",  # booked from a French page; the account now says English
+        seller_language="fr",
+    )
+    for party in ("buyer", "seller"):
+        reminder_email(booking=booking, party=party, lead_minutes=120)
+    to_buyer, to_seller = mail.outbox
+    assert to_buyer.to == [buyer.email] and to_buyer.body.startswith("Hello")
+    assert to_seller.to == [booking.seller_email] and to_seller.body.startswith("Bonjour")
