@@ -387,3 +387,15 @@ def test_reminders_go_to_each_party_in_their_language(paris_11, buyer, charter):
     to_buyer, to_seller = mail.outbox
     assert to_buyer.to == [buyer.email] and to_buyer.body.startswith("Hello")
     assert to_seller.to == [booking.seller_email] and to_seller.body.startswith("Bonjour")
+
+
+def test_a_logged_in_buyer_reads_their_accounts_language_until_they_press_a_button(client, buyer, paris_11):
+    buyer.language = "fr"
+    buyer.save(update_fields=["language"])
+    client.force_login(buyer)
+    home = client.get(reverse("stations:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="fr">' in home.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en">' in client.get(reverse("stations:home"), HTTP_ACCEPT_LANGUAGE="fr").text
+    buyer.refresh_from_db()
+    assert buyer.language == "en"
