@@ -38,7 +38,7 @@ class UserAdmin(BoundedInputAdmin, DjangoUserAdmin):
     add_form = EmailUserCreationForm
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),
         (
             _("Station and permissions"),
             {"fields": ("station", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

@@ -4,6 +4,7 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import translation
 from django.views.i18n import set_language
 
 from .models import User
@@ -42,3 +43,26 @@ def language_switch(request: HttpRequest):
     if request.method == "POST" and request.user.is_authenticated and language in SUPPORTED:
         user_language_set(user=request.user, language=language)
     return response
+
+
+class AccountLanguageMiddleware:
+    """A logged-in buyer reads their account's language, on any browser, until they press a language button.
+
+    After AuthenticationMiddleware (it reads request.user) and LocaleMiddleware, which chose
+    from the cookie or the browser: the cookie, set by the language buttons, still wins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.language in SUPPORTED
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -136,6 +136,7 @@ READ_ONLY_FIELDSETS = (
                 "seller_last_name",
                 "seller_email",
                 "language",
+                "seller_language",
             )
         },
     ),

@@ -11,13 +11,14 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from accounts.models import User
 from bookings.forms import SlotForm
 from bookings.languages import buyer_language, seller_language
 from bookings.links import seller_cancel_path, seller_invite_path
 from bookings.models import Booking, BookingStatus
+from bookings.reminders import reminder_email
 from bookings.selectors import station_free_slots
 from bookings.services import booking_create
 from stations.clock import clock_time, station_datetime
@@ -33,7 +34,9 @@ NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
+    # The override puts back the language active before the test: a request here activates
+    # French (LocaleMiddleware, the seller's pages), and the next test must not inherit it.
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 
@@ -359,3 +362,40 @@ def test_seed_demo_fills_both_languages(db):
     kennewick = Station.objects.get(slug="kennewick")
     assert (kennewick.country, kennewick.language) == ("US", "en")
     assert {station.language for station in Station.objects.exclude(slug="kennewick")} == {"fr"}
+
+
+def test_english_keeps_the_24_hour_clock_outside_us_stations():
+    moment = datetime(2026, 6, 11, 8, 0, tzinfo=UTC)
+    with translation.override("en"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "June 11, 2026, 08:00"
+        assert formats.date_format(moment, "TIME_FORMAT") == "08:00"
+
+
+def test_reminders_go_to_each_party_in_their_language(paris_11, buyer, charter):
+    buyer.language = "en"
+    buyer.save(update_fields=["language"])
+    booking = factories.BookingFactory(
+        station=paris_11,
+        buyer=buyer,
+        buyer_charter_version=charter,
+        status=BookingStatus.CONFIRMED,
+        language="fr",  # booked from a French page; the account now says English
+        seller_language="fr",
+    )
+    for party in ("buyer", "seller"):
+        reminder_email(booking=booking, party=party, lead_minutes=120)
+    to_buyer, to_seller = mail.outbox
+    assert to_buyer.to == [buyer.email] and to_buyer.body.startswith("Hello")
+    assert to_seller.to == [booking.seller_email] and to_seller.body.startswith("Bonjour")
+
+
+def test_a_logged_in_buyer_reads_their_accounts_language_until_they_press_a_button(client, buyer, paris_11):
+    buyer.language = "fr"
+    buyer.save(update_fields=["language"])
+    client.force_login(buyer)
+    home = client.get(reverse("stations:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="fr">' in home.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en">' in client.get(reverse("stations:home"), HTTP_ACCEPT_LANGUAGE="fr").text
+    buyer.refresh_from_db()
+    assert buyer.language == "en"

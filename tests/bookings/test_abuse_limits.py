@@ -294,6 +294,6 @@ def test_the_wizard_hides_a_held_back_slot_and_says_when_it_comes_back(
 
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("bookings:slot", args=[paris_11.slug])
-    assert "freed by a cancellation a few minutes ago: from 8:15" in page
+    assert "freed by a cancellation a few minutes ago: from 08:15" in page
     assert slot_key not in page
     assert not Booking.objects.filter(buyer=other_buyer).exists()
