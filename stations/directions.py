@@ -12,5 +12,6 @@ OSM_SEARCH = "https://www.openstreetmap.org/search"
 
 def directions_url(station) -> str:
     if station.latitude is not None and station.longitude is not None:
-        return f"{OSM_DIRECTIONS}?{urlencode({'to': f'{station.latitude:.6f},{station.longitude:.6f}'})}"
+        # route=<from>;<to>: an empty start, which OpenStreetMap asks the visitor for.
+        return f"{OSM_DIRECTIONS}?{urlencode({'route': f';{station.latitude},{station.longitude}'})}"
     return f"{OSM_SEARCH}?{urlencode({'query': ' '.join(station.address.split())})}"

@@ -18,6 +18,7 @@ from bookings.models import Actor, BookingStatus
 from bookings.qr_code import booking_qr_png, booking_qr_svg
 from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_cancel, booking_create
+from stations.directions import directions_url
 from stations.models import SpaceKind
 from tests import factories
 from tests.matrix_targets import graft
@@ -286,7 +287,7 @@ def test_the_confirmed_booking_page_shows_the_qr_the_calendar_the_way_and_what_t
     assert f'src="{reverse("bookings:qr", kwargs={"reference": confirmed.reference})}"' in page
     assert re.search(r'<img class="sx-qr[^>]*width="240" height="240"', page)
     assert f'href="{reverse("bookings:calendar", kwargs={"reference": confirmed.reference})}" download' in page
-    assert "https://www.openstreetmap.org/directions?to=48.858844%2C2.379910" in page
+    assert "https://www.openstreetmap.org/directions?route=%3B48.858844%2C2.379910" in page
     assert "An identity document" in page
     assert "The item." in page
     assert reverse("charter:current") in page
@@ -325,7 +326,7 @@ def test_the_seller_gets_the_same_from_their_signed_link(client, confirmed):
 
     assert reverse("bookings:seller-qr", kwargs={"token": token}) in page
     assert reverse("bookings:seller-calendar", kwargs={"token": token}) in page
-    assert "https://www.openstreetmap.org/directions?to=48.858844%2C2.379910" in page
+    assert "https://www.openstreetmap.org/directions?route=%3B48.858844%2C2.379910" in page
     assert qr.status_code == 200
     assert qr.content == booking_qr_svg(confirmed)
     _calendar, event = _event(_ics_of(ics))
@@ -368,3 +369,9 @@ def test_a_post_to_the_downloads_changes_nothing(client, confirmed, buyer):
         reverse("bookings:seller-qr", kwargs={"token": seller_token(confirmed)}),
     ):
         assert client.post(url).status_code == 405
+
+
+def test_a_station_without_coordinates_gets_a_search_for_its_address(paris_11):
+    paris_11.address = "1 rue de la Paix,\n75002 Paris"
+
+    assert directions_url(paris_11) == "https://www.openstreetmap.org/search?query=1+rue+de+la+Paix%2C+75002+Paris"
