@@ -31,7 +31,8 @@ from django.utils.translation import gettext
 from stations.models import Officer, SpaceKind, Station
 
 from .models import Actor, Booking, BookingEvent, BookingStatus
-from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue, enqueue_on_commit, settle_time
+from .notifications import OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, notifications_requeue
+from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue_on_commit
 from .slots.availability import station_roster
 
 logger = logging.getLogger(__name__)
@@ -194,27 +195,10 @@ def stations_staffing_sweep(*, now: datetime | None = None) -> dict:
     reassigned = [station_reassign_officers(station_id=station_id, now=now) for station_id in sorted(station_ids)]
     # Messages lost on the way (broker down, worker killed on the filesystem broker):
     # the claims make a second message harmless.
-    settle = now - settle_time()
-    unnotified = list(
-        upcoming_rooms.filter(
-            status=BookingStatus.CONFIRMED,
-            officer__isnull=False,
-            officer_notified_at__isnull=True,
-            updated_at__lt=settle,
-        ).values_list("id", flat=True)
-    )
-    for booking_id in unnotified:
-        enqueue(NOTIFY_OFFICER_ASSIGNMENT, booking_id)
-    unalerted = list(
-        upcoming_rooms.filter(
-            officer__isnull=True, unstaffed_since__lt=settle, unstaffed_alerted_at__isnull=True
-        ).values_list("id", flat=True)
-    )
-    for booking_id in unalerted:
-        enqueue(ALERT_UNSTAFFED_BOOKING, booking_id)
+    requeued = notifications_requeue(OFFICER_ASSIGNMENT, now=now) + notifications_requeue(UNSTAFFED_ALERT, now=now)
     return {
         "stations": len(station_ids),
         "moved": sum(len(r.moved) for r in reassigned),
         "unstaffed": sum(len(r.unstaffed) for r in reassigned),
-        "requeued": len(unnotified) + len(unalerted),
+        "requeued": requeued,
     }

@@ -49,6 +49,18 @@ class StationUnderPressure(BookingError):
         return cls()
 
 
+class InvalidName(BookingError):
+    """A party's name the desk could not read against an identity document (accounts.names)."""
+
+    @classmethod
+    def from_validation_error(cls, error):
+        return cls(" ".join(str(message) for message in error.messages))
+
+
+class NotStationStaff(BookingError):
+    message = _("Only the staff of this booking's station may record that.")
+
+
 class RebookingUnavailable(BookingError):
     message = _("This rebooking link has been used already, or is not yours.")
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import first_name_field, last_name_field
 from charter.selectors import charter_check, charter_current
 
 from .exceptions import BookingError, SellerIsBuyer
@@ -135,6 +136,14 @@ class CharterAcceptanceForm(forms.Form):
         # A hidden field's error has no field on the page to stand beside: it shows with the form's own.
         hidden = self.errors.get("charter_version", [])
         return self.error_class([*super().non_field_errors(), *hidden], error_class="nonfield")
+
+
+class SellerAcceptForm(CharterAcceptanceForm):
+    """The seller accepts: their name as on the identity document they will show, and the charter."""
+
+    first_name = first_name_field()
+    last_name = last_name_field()
+    field_order = ["first_name", "last_name", "accept_charter", "charter_version"]
 
 
 class CancelForm(forms.Form):

@@ -2,12 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import dev_views
+from . import dev_views, legal_pages
 
 urlpatterns = [
     path("", include("stations.urls")),
     path("bookings/", include("bookings.urls")),
     path("charter/", include("charter.urls")),
+    path("privacy/", legal_pages.privacy_notice, name="privacy"),
+    path("legal/", legal_pages.legal_notice, name="legal"),
+    # Before allauth's: /accounts/me/ is the project's account page, a path allauth has not.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -22,7 +22,17 @@ from .admin_scoping import (
 )
 from .admin_views.roster import roster_view
 from .admin_views.week_template import week_template_view
-from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
+from .models import (
+    Closure,
+    ExchangeZone,
+    Officer,
+    OfficerAbsence,
+    OpeningHours,
+    ParkingBay,
+    Room,
+    Shift,
+    Station,
+)
 
 
 class OpeningHoursInline(StationScopedInline, admin.TabularInline):
@@ -165,6 +175,13 @@ class RoomAdmin(SpaceAdmin):
 @admin.register(ParkingBay)
 class ParkingBayAdmin(SpaceAdmin):
     pass
+
+
+@admin.register(ExchangeZone)
+class ExchangeZoneAdmin(SpaceAdmin):
+    """Safe exchange zones: walk-in, never booked; their house rules are shown on the public pages."""
+
+    fields = ("station", "name", "description", "house_rules", "is_active")
 
 
 @admin.register(OpeningHours)

@@ -116,6 +116,13 @@ class Station(models.Model):
 class SpaceKind(models.TextChoices):
     ROOM = "room", _("Room")
     BAY = "bay", _("Parking bay")
+    # A safe exchange zone (Kennewick): camera-watched, open around the clock, walk-in,
+    # no officer and no booking. The slot engine never offers one (BOOKABLE_SPACE_KINDS).
+    ZONE = "zone", _("Safe exchange zone")
+
+
+# The kinds of space a buyer books a slot in; a zone is walked into, never booked.
+BOOKABLE_SPACE_KINDS = (SpaceKind.ROOM, SpaceKind.BAY)
 
 
 class Space(models.Model):
@@ -124,6 +131,12 @@ class Space(models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Safe exchange zones only (issue 12): what the station asks of people who meet there.
+    house_rules = models.TextField(
+        _("house rules"),
+        blank=True,
+        help_text=_("For a safe exchange zone: the rules shown to people who meet there."),
+    )
 
     class Meta:
         verbose_name = _("space")
@@ -136,6 +149,10 @@ class Space(models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
 
+    @property
+    def is_exchange_zone(self) -> bool:
+        return self.kind == SpaceKind.ZONE
+
 
 class RoomManager(models.Manager):
     def get_queryset(self):
@@ -145,6 +162,11 @@ class RoomManager(models.Manager):
 class ParkingBayManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().filter(kind=SpaceKind.BAY)
+
+
+class ExchangeZoneManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=SpaceKind.ZONE)
 
 
 class Room(Space):
@@ -170,6 +192,21 @@ class ParkingBay(Space):
 
     def save(self, *args, **kwargs):
         self.kind = SpaceKind.BAY
+        super().save(*args, **kwargs)
+
+
+class ExchangeZone(Space):
+    """A safe exchange zone: a space nobody books (see SpaceKind.ZONE)."""
+
+    objects = ExchangeZoneManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("safe exchange zone")
+        verbose_name_plural = _("safe exchange zones")
+
+    def save(self, *args, **kwargs):
+        self.kind = SpaceKind.ZONE
         super().save(*args, **kwargs)
 
 

@@ -102,6 +102,8 @@ stations:list                                     200      200      200      200
 stations:detail                                   200      200      200      200      200      200      200
 charter:current                                   200      200      200      200      200      200      200
 charter:check                                     200      200      200      200      200      200      200
+privacy                                           200      200      200      200      200      200      200
+legal                                             200      200      200      200      200      200      200
 set_language                                      home     home     home     home     home     home     home
 
 # The booking wizard: any verified account may book (staff included); it starts with the item
@@ -126,6 +128,9 @@ bookings:seller-invite                            200      200      200      404
 bookings:seller-cancel                            200      200      200      404      200      200      200
 bookings:seller-qr                                200      200      200      404      200      200      200
 bookings:seller-calendar                          200      200      200      404      200      200      200
+
+# The buyer's account page (their name): any logged-in account, their own only
+accounts:mine                                     login    200      200      login    200      200      200
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
@@ -211,6 +216,12 @@ admin:stations_parkingbay_history                 admin    admin    admin    adm
 admin:stations_parkingbay_delete                  admin    admin    admin    admin    200      404      200
 admin:stations_parkingbay_change                  admin    admin    admin    admin    200      404      200
 admin/stations/parkingbay/<path:object_id>/       admin    admin    admin    admin    change   change   change
+admin:stations_exchangezone_changelist            admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_add                   admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_history               admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_delete                admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_change                admin    admin    admin    admin    200      404      200
+admin/stations/exchangezone/<path:object_id>/     admin    admin    admin    admin    change   change   change
 admin:stations_openinghours_changelist            admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_add                   admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_history               admin    admin    admin    admin    200      404      200

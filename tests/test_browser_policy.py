@@ -69,12 +69,30 @@ def booking(paris_11, buyer, charter):
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/stations/", "/stations/paris-11/", "/charter/", "/accounts/login/", "/accounts/signup/"],
+    [
+        "/",
+        "/stations/paris-11/",
+        "/charter/",
+        "/privacy/",
+        "/legal/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ],
 )
 def test_public_pages_carry_the_strict_policy_without_a_nonce(client, paris_11, charter, url):
     response = client.get(url)
     assert response.status_code == 200
     assert _csp(response) == EXPECTED_CSP
+
+
+def test_the_directory_alone_may_load_openstreetmap_tiles_and_ask_for_the_location(client, paris_11):
+    response = client.get("/stations/")
+
+    assert response.status_code == 200
+    assert _csp(response) == EXPECTED_CSP | {"img-src": ["'self'", "data:", "https://tile.openstreetmap.org"]}
+    policy = dict(item.split("=", 1) for item in response.headers["Permissions-Policy"].split(", "))
+    assert policy["geolocation"] == "(self)"
+    assert policy["camera"] == "()"
 
 
 def test_admin_pages_carry_the_policy_and_a_nonce_only_for_styles(client, staff_11e):
@@ -174,7 +192,7 @@ def test_admin_pages_are_never_stored(client, staff_11e, booking):
         assert _is_private_no_store(response), (url, response.headers.get("Cache-Control"))
 
 
-@pytest.mark.parametrize("url", ["/", "/stations/", "/stations/paris-11/", "/charter/"])
+@pytest.mark.parametrize("url", ["/", "/stations/", "/stations/paris-11/", "/charter/", "/privacy/", "/legal/"])
 def test_public_pages_stay_cacheable_for_anonymous_visitors(client, paris_11, charter, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -13,8 +13,8 @@ from django_ratelimit.decorators import ratelimit
 from charter.models import BookingCharterReview
 from charter.selectors import charter_current
 
-from ..exceptions import CharterChanged, CharterViolation, InvalidTransition
-from ..forms import CharterAcceptanceForm, DeclineForm
+from ..exceptions import CharterChanged, CharterViolation, InvalidName, InvalidTransition
+from ..forms import DeclineForm, SellerAcceptForm
 from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
@@ -47,15 +47,17 @@ def invite(request, token, booking):
         return render(request, "bookings/seller/answered.html", _answered_context(booking, token))
 
     charter = charter_current()
-    accept_form = CharterAcceptanceForm(
-        request.POST if request.POST.get("action") == "accept" else None, charter=charter
-    )
+    accept_form = SellerAcceptForm(request.POST if request.POST.get("action") == "accept" else None, charter=charter)
     decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "accept" and accept_form.is_valid():
                 booking_accept(
-                    booking=booking, charter_version=charter, charter_seen=accept_form.cleaned_data["charter_version"]
+                    booking=booking,
+                    charter_version=charter,
+                    charter_seen=accept_form.cleaned_data["charter_version"],
+                    seller_first_name=accept_form.cleaned_data["first_name"],
+                    seller_last_name=accept_form.cleaned_data["last_name"],
                 )
                 messages.success(request, _("Thank you: the exchange is confirmed. We have emailed you the details."))
                 return redirect("bookings:seller-invite", token=token)
@@ -63,7 +65,7 @@ def invite(request, token, booking):
                 booking_decline(booking=booking, note=decline_form.cleaned_data["note"])
                 messages.success(request, _("You have declined. The buyer has been told."))
                 return redirect("bookings:seller-invite", token=token)
-        except (InvalidTransition, CharterViolation, CharterChanged) as error:
+        except (InvalidTransition, CharterViolation, CharterChanged, InvalidName) as error:
             # CharterChanged: the page shown after the redirect holds the new version.
             messages.error(request, error.message)
             return redirect("bookings:seller-invite", token=token)

@@ -146,13 +146,19 @@ class Qualifiers:
         # "title: lego" qualifies on either side and, in a title, says the whole listing is a toy,
         # model or medium; "review: non coupant", anywhere in a listing, is the seller saying the
         # thing cannot hurt: neither is taken on trust, both send what would be refused to review.
+        # "not: pour pièces" is a phrase in which a general exception's word says nothing of the
+        # kind: a car or a washing machine sold "pour pièces" is the whole thing, broken; an "8 piece
+        # set" of knives is eight knives.
         self.sides: dict[str, tuple[bool, bool]] = {}
-        title_phrases, review_phrases = [], []
+        title_phrases, review_phrases, not_phrases = [], [], []
         for line in lines:
             side, _colon, phrase = line.partition(":")
             side, phrase = side.strip().lower(), phrase.strip()
             if _colon and side == "review":
                 review_phrases.append(phrase)
+                continue
+            if _colon and side == "not":
+                not_phrases.append(phrase)
                 continue
             if _colon and side == "title":
                 title_phrases.append(phrase)
@@ -170,13 +176,18 @@ class Qualifiers:
         self._phrases: dict[str, str] = {}
         self.toys = PhraseSet(title_phrases)
         self.disclaimers = PhraseSet(review_phrases)
-        self.extra_lines = tuple(review_phrases)
+        self.not_qualifying = PhraseSet(not_phrases)
+        self.extra_lines = (*review_phrases, *not_phrases)
 
     def __bool__(self):
         return bool(self.phrases)
 
     def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
-        return self.phrases.occurrences(text, words)
+        found = self.phrases.occurrences(text, words)
+        if found and self.not_qualifying.found_in(words):
+            hidden = self.not_qualifying.occurrences(text, words)
+            found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+        return found
 
     def found_in(self, words: set[str]) -> bool:
         return self.phrases.found_in(words)

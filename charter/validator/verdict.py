@@ -221,9 +221,19 @@ def _names_the_toy(rules, term: str) -> bool:
     return qualifiers is not None and (qualifiers.toys.search(framed) or qualifiers.disclaimers.search(framed))
 
 
+# What a title says is sold (_title_names), besides a vehicle: something else than the forbidden
+# thing (a part, toy, medium...), or a thing the rules refuse or flag themselves (a sofa, a jerrycan).
+TITLE_OTHER = "other"
+TITLE_THING = "thing"
+TITLE_NOT_A_VEHICLE = (TITLE_OTHER, TITLE_THING)
+# A forbidden word only in the description of a listing whose title names a vehicle or something harmless.
+TITLE_SOMETHING_ELSE = (VEHICLE_CATEGORY, TITLE_OTHER)
+
+
 def _title_names(rules, title: str, memo: dict) -> str:
     """What the title says is sold, when it is not the forbidden thing itself: VEHICLE_CATEGORY for a
-    vehicle, "other" for a part, toy, medium... (a general exception in the title), "" otherwise."""
+    vehicle, TITLE_OTHER for a part, toy, medium... (a general exception in the title), TITLE_THING
+    for a thing a rule refuses or flags ("Divan 3 places"), "" otherwise."""
     if "title_kind" not in memo:
         text = normalise(title)
         words = set(text.split())
@@ -237,9 +247,23 @@ def _title_names(rules, title: str, memo: dict) -> str:
             qualifiers = _qualifiers_of(rules)
             qualified = qualifiers is not None and qualifiers.found_in(words) and qualifiers.occurrences(text, words)
             if qualified or _title_term_cancelled(rules, text, words):
-                kind = "other"
+                kind = TITLE_OTHER
+            elif _title_names_a_thing(rules, text, words):
+                kind = TITLE_THING
         memo["title_kind"] = kind
     return memo["title_kind"]
+
+
+def _title_names_a_thing(rules, text: str, words: set) -> bool:
+    """Whether a rule other than a vehicle's finds its term in the title ("Divan 3 places", "Jerrican plein")."""
+    memo: dict = {}
+    return any(
+        rule.space_kind != BAY
+        and rule.verdict != ALLOWED
+        and rule.terms.found_in(words)
+        and _live_term(rule, text, words, memo, None) is not None
+        for rule in rules
+    )
 
 
 def _title_term_cancelled(rules, text: str, words: set) -> bool:
@@ -302,11 +326,16 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
         if rule.space_kind == BAY and _title_is_a_toy(rules, title, memo):
             # "Lego Technic Ducati Panigale", "Moto cross enfant Playmobil": a toy, not a vehicle.
             continue
-        if rule.space_kind == BAY and start >= title_end and _title_names(rules, title, memo) == "other":
-            # "4 pneus Michelin" / "...démontés de ma Clio", "Hot Wheels lot" / "10 cars": the title says a
-            # part or a toy is sold, and the vehicle the description names stays in the car park.
+        if rule.space_kind == BAY and start >= title_end and _title_names(rules, title, memo) in TITLE_NOT_A_VEHICLE:
+            # "4 pneus Michelin" / "...démontés de ma Clio", "Hot Wheels lot" / "10 cars", "Divan 3 places" /
+            # "...pas de place dans le camion": the title says something else is sold, and the vehicle
+            # the description names stays in the car park.
             continue
-        if verdict != ALLOWED and start >= title_end and (title_kind := _title_names(rules, title, memo)):
+        if (
+            verdict != ALLOWED
+            and start >= title_end
+            and (title_kind := _title_names(rules, title, memo)) in TITLE_SOMETHING_ELSE
+        ):
             if title_kind == VEHICLE_CATEGORY and (rule.category == BULKY_CATEGORY or rule.verdict == REVIEW):
                 # A camper van's fridge, bed or sofa, an electric motorbike's "batterie 45Ah", a car's
                 # fire extinguisher are its equipment: the vehicle goes to its bay.

@@ -15,6 +15,15 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Who answers the public, named on the legal notice and the privacy notice (config/legal_pages.py):
+# the service's contact, its data protection officer (DPO), the publisher and the host. The
+# defaults are the demonstration's; a deployment sets its own.
+CONTACT_EMAIL = env("CONTACT_EMAIL", default="contact@safe-exchange.example")
+DPO_EMAIL = env("DPO_EMAIL", default="dpo@safe-exchange.example")
+LEGAL_PUBLISHER = env("LEGAL_PUBLISHER", default="Safe Exchange (demonstration)")
+LEGAL_PUBLISHER_ADDRESS = env("LEGAL_PUBLISHER_ADDRESS", default="1 rue de l'Exemple, 75000 Paris, France")
+LEGAL_PUBLICATION_DIRECTOR = env("LEGAL_PUBLICATION_DIRECTOR", default="The head of the Safe Exchange service")
+LEGAL_HOST = env("LEGAL_HOST", default="The publisher's own servers (demonstration)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the login, and it must be verified before booking.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The buyer's first and last name, required at sign-up (accounts.forms): the seller and the desk read them.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -19,6 +18,8 @@ from bookings.slots.roster import Roster
 from bookings.tasks import alert_unstaffed_booking, notify_officer_assignment
 from stations.models import Shift, SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 ROOM = SpaceKind.ROOM
@@ -31,10 +32,7 @@ FRIDAY = date(2026, 6, 12)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +62,7 @@ def book(buyer, station, seller, starts_at, **item):
 
 def confirm(booking, charter, capture):
     with capture(execute=True):
-        return booking_accept(booking=booking, charter_version=charter)
+        return booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def to(address) -> list:

@@ -16,6 +16,7 @@ from bookings.models import CancelCause
 from bookings.reminders import reminder_email
 from bookings.schedule import schedule_send
 from bookings.services import Actor, booking_accept, booking_cancel, booking_create, booking_decline, booking_expire
+from tests.factories import SELLER_NAMES
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris, before any fixture runs
@@ -93,7 +94,7 @@ def test_no_email_about_a_booking_carries_a_link_from_typed_text(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = _book(buyer, paris_11, 10, vehicle_plate="")  # invitation, booking requested
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=confirmed, charter_version=charter)  # confirmed (both), officer assigned
+        booking_accept(**SELLER_NAMES, booking=confirmed, charter_version=charter)  # confirmed (both), officer assigned
     confirmed.refresh_from_db()
     reminder_email(booking=confirmed, party="buyer", lead_minutes=120)
     reminder_email(booking=confirmed, party="seller", lead_minutes=24 * 60)

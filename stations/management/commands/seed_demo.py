@@ -90,12 +90,17 @@ KENNEWICK = {
     "access_notes": "Safe exchange zone: marked spots in front of the station, in public view and "
     "recorded by the station's cameras, open around the clock.",
 }
-KENNEWICK_BAYS = [
+# Kennewick's safe exchange zone: walk-in, camera-watched, open around the clock, never
+# booked (stations.models.SpaceKind.ZONE). It has no opening hours: the zone is open 24 hours.
+KENNEWICK_ZONE_RULES = (
+    "Open 24 hours, every day; no booking and no officer: the spots are in public view and recorded "
+    "by the station's cameras. Meet in daylight when you can, stay in view of the building, and bring "
+    "a friend. Weapons, drugs and alcohol are not allowed. In an emergency, call 911."
+)
+KENNEWICK_ZONES = [
     ("Safe Exchange Spot 1", "Marked parking spot in front of the station, covered by the cameras."),
     ("Safe Exchange Spot 2", "Marked parking spot in front of the station, covered by the cameras."),
 ]
-# A time field cannot say 24:00, so the day ends at 23:59 (the last slot starts 23:00).
-KENNEWICK_HOURS = [(weekday, time(0, 0), time(23, 59)) for weekday in range(7)]
 
 OFFICERS_ON_DUTY = 2  # one per room; the third officer of each station is off that day
 
@@ -141,11 +146,18 @@ class Command(BaseCommand):
         self.stdout.write(_format_table([(_("Email"), _("Password"), _("For")), *logins]))
 
 
-def _seed_station(*, slug: str, spaces: list[tuple[str, str, str]], hours, **fields) -> Station:
+def _seed_station(*, slug: str, spaces: list[tuple], hours, **fields) -> Station:
     station, _created = Station.objects.update_or_create(slug=slug, defaults={**fields, "is_active": True})
-    for kind, name, description in spaces:
+    for kind, name, description, *house_rules in spaces:
         Space.objects.update_or_create(
-            station=station, name=name, defaults={"kind": kind, "description": description, "is_active": True}
+            station=station,
+            name=name,
+            defaults={
+                "kind": kind,
+                "description": description,
+                "house_rules": "".join(house_rules),
+                "is_active": True,
+            },
         )
     for weekday, opens_at, closes_at in hours:
         OpeningHours.objects.update_or_create(
@@ -189,8 +201,11 @@ def _seed_paris_station(spec: dict) -> Station:
 
 
 def _seed_kennewick() -> Station:
-    spaces = [(SpaceKind.BAY, name, description) for name, description in KENNEWICK_BAYS]
-    return _seed_station(**KENNEWICK, spaces=spaces, hours=KENNEWICK_HOURS)
+    spaces = [(SpaceKind.ZONE, name, description, KENNEWICK_ZONE_RULES) for name, description in KENNEWICK_ZONES]
+    station = _seed_station(**KENNEWICK, spaces=spaces, hours=[])
+    # Earlier demo data opened its bays 00:00-23:59 to make them bookable; the zone needs no hours.
+    station.opening_hours.all().delete()
+    return station
 
 
 def _local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:
