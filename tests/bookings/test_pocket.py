@@ -18,7 +18,6 @@ from bookings.models import Actor, BookingStatus
 from bookings.qr_code import booking_qr_png, booking_qr_svg
 from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_cancel, booking_create
-from stations.directions import directions_url
 from stations.models import SpaceKind
 from tests import factories
 from tests.matrix_targets import graft
@@ -60,7 +59,7 @@ def _book(buyer, station, *, kind="room", seller_email="seller@example.net"):
 def confirmed(located_paris_11, officer, buyer, charter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book(buyer, located_paris_11)
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
     booking.refresh_from_db()
     return booking
 
@@ -371,7 +370,15 @@ def test_a_post_to_the_downloads_changes_nothing(client, confirmed, buyer):
         assert client.post(url).status_code == 405
 
 
-def test_a_station_without_coordinates_gets_a_search_for_its_address(paris_11):
-    paris_11.address = "1 rue de la Paix,\n75002 Paris"
+def test_a_station_without_coordinates_shows_its_address_without_a_directions_link(
+    client, paris_11, officer, buyer, charter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _book(buyer, paris_11)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
+    client.force_login(buyer)
 
-    assert directions_url(paris_11) == "https://www.openstreetmap.org/search?query=1+rue+de+la+Paix%2C+75002+Paris"
+    page = client.get(reverse("bookings:detail", kwargs={"reference": booking.reference})).content.decode()
+
+    assert paris_11.address in page
+    assert "openstreetmap.org" not in page

@@ -47,7 +47,7 @@ def confirmed(paris_11, officer, charter):
         seller_name="Camille Vendeur",
         language="en",
     )
-    return booking_accept(booking=booking, charter_version=charter)
+    return booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def _qr_is_drawn(page):
