@@ -59,7 +59,7 @@ def booking_calendar(
     sequence: int | None = None,
     now: datetime | None = None,
 ) -> bytes:
-    """The .ics of `booking` (station, space, station) for `attendee`, written in `language`.
+    """The .ics of `booking` (its station and space at hand) for `attendee`, written in `language`.
 
     `cancel`: the cancelling variant. `sequence`: the booking's revision, by default the
     number of its events (one query); pass it when the events are at hand.

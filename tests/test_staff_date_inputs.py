@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 
@@ -23,6 +24,15 @@ STATISTICS = reverse("admin:bookings_booking_statistics")
 def _pinned_clock():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    # LocaleMiddleware activates the request's language in this thread and leaves it there:
+    # a French request would otherwise write the next test's emails in French.
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def _date_inputs(page: str) -> dict:

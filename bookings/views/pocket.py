@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
-from stations.directions import directions_url
+from stations.directory import directions_href
 
 from ..calendar_file import SCHEDULED, booking_calendar, calendar_filename, calendar_kind
 from ..links import booking_from_seller_token
@@ -51,7 +51,7 @@ def pocket_context(booking: Booking, *, qr_url: str, calendar_url: str) -> dict:
         "qr_url": qr_url,
         "calendar_url": calendar_url,
         "calendar_kind": calendar_kind(booking),
-        "directions_url": directions_url(booking.station),
+        "directions_url": directions_href(booking.station),
     }
 
 

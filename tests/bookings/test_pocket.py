@@ -59,7 +59,7 @@ def _book(buyer, station, *, kind="room", seller_email="seller@example.net"):
 def confirmed(located_paris_11, officer, buyer, charter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book(buyer, located_paris_11)
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
     booking.refresh_from_db()
     return booking
 
@@ -286,7 +286,7 @@ def test_the_confirmed_booking_page_shows_the_qr_the_calendar_the_way_and_what_t
     assert f'src="{reverse("bookings:qr", kwargs={"reference": confirmed.reference})}"' in page
     assert re.search(r'<img class="sx-qr[^>]*width="240" height="240"', page)
     assert f'href="{reverse("bookings:calendar", kwargs={"reference": confirmed.reference})}" download' in page
-    assert "https://www.openstreetmap.org/directions?to=48.858844%2C2.379910" in page
+    assert "https://www.openstreetmap.org/directions?route=%3B48.858844%2C2.379910" in page
     assert "An identity document" in page
     assert "The item." in page
     assert reverse("charter:current") in page
@@ -325,7 +325,7 @@ def test_the_seller_gets_the_same_from_their_signed_link(client, confirmed):
 
     assert reverse("bookings:seller-qr", kwargs={"token": token}) in page
     assert reverse("bookings:seller-calendar", kwargs={"token": token}) in page
-    assert "https://www.openstreetmap.org/directions?to=48.858844%2C2.379910" in page
+    assert "https://www.openstreetmap.org/directions?route=%3B48.858844%2C2.379910" in page
     assert qr.status_code == 200
     assert qr.content == booking_qr_svg(confirmed)
     _calendar, event = _event(_ics_of(ics))
@@ -368,3 +368,17 @@ def test_a_post_to_the_downloads_changes_nothing(client, confirmed, buyer):
         reverse("bookings:seller-qr", kwargs={"token": seller_token(confirmed)}),
     ):
         assert client.post(url).status_code == 405
+
+
+def test_a_station_without_coordinates_shows_its_address_without_a_directions_link(
+    client, paris_11, officer, buyer, charter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = _book(buyer, paris_11)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
+    client.force_login(buyer)
+
+    page = client.get(reverse("bookings:detail", kwargs={"reference": booking.reference})).content.decode()
+
+    assert paris_11.address in page
+    assert "openstreetmap.org" not in page

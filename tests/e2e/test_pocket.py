@@ -47,7 +47,7 @@ def confirmed(paris_11, officer, charter):
         seller_name="Camille Vendeur",
         language="en",
     )
-    return booking_accept(booking=booking, charter_version=charter)
+    return booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def _qr_is_drawn(page):
@@ -80,7 +80,7 @@ def test_the_buyer_and_the_seller_carry_the_booking_in_their_pocket(
     expect(buyer_page.get_by_role("heading", level=1)).to_contain_text("Confirmed")
     _qr_is_drawn(buyer_page)
     directions = buyer_page.get_by_role("link", name="Directions (OpenStreetMap)")
-    route = re.compile(r"openstreetmap\.org/directions\?to=48\.858844%2C2\.379910")
+    route = re.compile(r"openstreetmap\.org/directions\?route=%3B48\.858844%2C2\.379910")
     expect(directions).to_have_attribute("href", route)
     expect(buyer_page.get_by_role("heading", name="What to bring")).to_be_visible()
     screenshot(buyer_page, "pocket-buyer")
