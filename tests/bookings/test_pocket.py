@@ -20,6 +20,7 @@ from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_cancel, booking_create
 from stations.models import SpaceKind
 from tests import factories
+from tests.factories import SELLER_NAMES
 from tests.matrix_targets import graft
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def _book(buyer, station, *, kind="room", seller_email="seller@example.net"):
 def confirmed(located_paris_11, officer, buyer, charter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking = _book(buyer, located_paris_11)
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
     booking.refresh_from_db()
     return booking
 

@@ -20,6 +20,7 @@ from bookings.links import seller_invite_path
 from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_create
 from tests import factories
+from tests.factories import SELLER_NAMES
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def confirmed(paris_11, officer, charter):
         seller_name="Camille Vendeur",
         language="en",
     )
-    return booking_accept(booking=booking, charter_version=charter)
+    return booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def _qr_is_drawn(page):
