@@ -180,8 +180,15 @@ def test_axe_finds_no_violation(language, new_context, live_server, paris_11, of
     audit.visit(page, f"/bookings/{pending.reference}/", "booking-detail-pending")
     _walk_wizard(page, audit, paris_11, language)
 
+    # Last, as it confirms the pending booking: the page the seller lands on after accepting.
+    visitor.goto(seller_invite_path(pending))
+    visitor.locator("#id_accept_charter").check()
+    visitor.locator("main form button[type=submit]").first.click()
+    expect(visitor.locator("h1")).to_contain_text(pending.reference)
+    audit(visitor, "seller-answered")
+
     assert page.evaluate("document.documentElement.lang") == language
-    assert len(audit.names) == 20, audit.names
+    assert len(audit.names) == 21, audit.names
     assert not audit.findings, f"axe-core ({language}):\n" + "\n".join(audit.findings)
 
 
