@@ -133,7 +133,8 @@ def test_a_field_in_error_is_marked_invalid_and_described_by_its_error(client, b
     field = re.search(r'<input[^>]*id="id_vehicle_plate"[^>]*>', body).group(0)
     assert 'aria-invalid="true"' in field and 'aria-describedby="id_vehicle_plate_error"' in field
     assert 'id="id_vehicle_plate_error"' in body
-    assert '<a href="#id_vehicle_plate" data-sx-error-link>Vehicle plate: ' in body
+    link = '<a href="#id_vehicle_plate" data-sx-error-link><span class="d-block fw-semibold">Vehicle plate</span>Give '
+    assert link in body
     title = re.search(r'<input[^>]*id="id_item_title"[^>]*>', body).group(0)
     assert "aria-invalid" not in title
 
