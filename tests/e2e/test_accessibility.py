@@ -178,6 +178,7 @@ def test_axe_finds_no_violation(language, new_context, live_server, paris_11, of
     audit.visit(page, "/bookings/", "my-bookings")
     audit.visit(page, f"/bookings/{confirmed.reference}/", "booking-detail")
     audit.visit(page, f"/bookings/{pending.reference}/", "booking-detail-pending")
+    audit.visit(page, "/accounts/me/", "my-account")
     _walk_wizard(page, audit, paris_11, language)
 
     # Last, as it confirms the pending booking: the page the seller lands on after accepting.

@@ -124,7 +124,8 @@ def _seller_accepts(page, station, reference, live_server, screenshot):
     page.get_by_label("Last name").fill("Vendeur")
     page.get_by_label("I have read the charter and the item is not forbidden.").check()
     page.get_by_role("button", name="Accept the meeting").click()
-    expect(page.get_by_role("alert")).to_contain_text("confirmed")
+    # A success is announced politely (role="status"); errors are alerts.
+    expect(page.get_by_role("status").filter(has_text="the exchange is confirmed")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Confirmed")
     screenshot(page, "6-seller-confirmed")
