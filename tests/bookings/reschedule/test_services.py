@@ -277,3 +277,16 @@ def test_a_moved_booking_is_reminded_again_for_its_new_time(confirmed, buyer, pa
     booking_move_accept(booking=confirmed, charter_version=charter)
 
     assert not ReminderDelivery.objects.filter(booking=confirmed).exists()
+
+
+def test_moves_are_not_invitations_under_the_caps_per_recipient(confirmed, buyer, other_buyer, paris_11, seller):
+    # Three invitations to one mailbox a day at most: two moves of a booking are not two more.
+    booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=NEW_SLOT)
+    booking_move_decline(booking=confirmed)
+    booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=NEW_SLOT + HOUR)
+    assert Booking.objects.filter(seller_email=seller["seller_email"]).count() == 2  # the booking and a move
+
+    book(other_buyer, paris_11, seller, starts_at=SLOT + 5 * HOUR)
+    booking = book(other_buyer, paris_11, seller, starts_at=SLOT + 6 * HOUR)
+
+    assert booking.pk  # the third invitation of the day, moves not counted
