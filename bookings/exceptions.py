@@ -136,6 +136,12 @@ class MoveAlreadyPending(BookingError):
     message = _("A move of this booking is already waiting for the seller's answer.")
 
 
+class MoveTooLate(BookingError):
+    """The current slot is too near for the seller to answer a move before it."""
+
+    message = _("This booking starts too soon to be moved: the seller could not answer in time. Cancel it instead.")
+
+
 class MoveUnavailable(BookingError):
     """The move is not waiting any more: answered, withdrawn, or its hold ended."""
 

@@ -36,6 +36,7 @@ from .exceptions import (
     CharterViolation,
     InvalidTransition,
     MoveAlreadyPending,
+    MoveTooLate,
     MoveUnavailable,
     ProposalUnavailable,
     SlotUnavailable,
@@ -45,7 +46,9 @@ from .models import Actor, Booking, BookingStatus, EventKind, ReminderDelivery, 
 from .moves import move_details, move_end
 from .selectors import hold_deadline, slot_key_to_datetime, station_booking_days, station_free_slots, station_slot
 from .services import booking_expire
+from .slots.availability import MIN_ANSWER_TIME
 from .slots.booking_check import SlotChoice, slot_check
+from .slots.seller_window import HOLD_MARGIN
 
 S = BookingStatus
 MAX_PROPOSALS = 3
@@ -95,6 +98,18 @@ def _book_slot_for(*, booking: Booking, station: Station, starts_at: datetime, n
     return choice
 
 
+def _move_deadline(*, booking: Booking, station: Station, starts_at: datetime, now: datetime) -> datetime:
+    """The seller's deadline for a move: a new booking's (the fair window), but answered before the
+    current slot is near (both parties must know which time holds) and while a pending booking's own
+    hold stands. MoveTooLate when that leaves no time."""
+    deadline = min(hold_deadline(station=station, starts_at=starts_at, now=now), booking.starts_at - HOLD_MARGIN)
+    if booking.status == S.PENDING:
+        deadline = min(deadline, booking.hold_expires_at)
+    if deadline <= now + MIN_ANSWER_TIME:
+        raise MoveTooLate
+    return deadline
+
+
 def booking_move_request(
     *, booking: Booking, buyer, station: Station, starts_at: datetime, now: datetime | None = None
 ) -> Booking:
@@ -120,6 +135,7 @@ def booking_move_request(
                 raise SlotUnavailable(SlotUnavailable.message)
             for lapsed in Booking.objects.filter(moves=booking):
                 booking_expire(booking=lapsed, now=now)  # a lapsed move the sweep has not ended yet
+            deadline = _move_deadline(booking=booking, station=station, starts_at=starts_at, now=now)
             choice = _book_slot_for(booking=booking, station=station, starts_at=starts_at, now=now, buyer=buyer)
             move = Booking.objects.create(
                 moves=booking,
@@ -128,7 +144,7 @@ def booking_move_request(
                 officer_id=choice.officer_id,
                 starts_at=starts_at,
                 ends_at=starts_at + station.slot_length,
-                hold_expires_at=hold_deadline(station=station, starts_at=starts_at, now=now),
+                hold_expires_at=deadline,
                 **{field: getattr(booking, field) for field in _COPIED},
             )
             Booking.objects.filter(pk=booking.pk).update(move_nonce=new_invite_nonce(), seller_proposals=[])

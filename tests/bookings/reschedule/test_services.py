@@ -12,6 +12,7 @@ from django.utils import timezone
 from bookings.exceptions import (
     InvalidTransition,
     MoveAlreadyPending,
+    MoveTooLate,
     MoveUnavailable,
     ProposalUnavailable,
     SlotUnavailable,
@@ -277,3 +278,31 @@ def test_a_moved_booking_is_reminded_again_for_its_new_time(confirmed, buyer, pa
     booking_move_accept(booking=confirmed, charter_version=charter)
 
     assert not ReminderDelivery.objects.filter(booking=confirmed).exists()
+
+
+def test_moves_are_not_invitations_under_the_caps_per_recipient(confirmed, buyer, other_buyer, paris_11, seller):
+    # Three invitations to one mailbox a day at most: two moves of a booking are not two more.
+    booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=NEW_SLOT)
+    booking_move_decline(booking=confirmed)
+    booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=NEW_SLOT + HOUR)
+    assert Booking.objects.filter(seller_email=seller["seller_email"]).count() == 2  # the booking and a move
+
+    book(other_buyer, paris_11, seller, starts_at=SLOT + 5 * HOUR)
+    booking = book(other_buyer, paris_11, seller, starts_at=SLOT + 6 * HOUR)
+
+    assert booking.pk  # the third invitation of the day, moves not counted
+
+
+def test_the_seller_answers_a_move_before_the_current_slot_is_near(confirmed, buyer, paris_11):
+    move = booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=SLOT + 72 * HOUR)
+    assert move.hold_expires_at == min(NOW + 24 * HOUR, SLOT - 2 * HOUR)
+
+    # Two and a half hours before the current slot, a move could not be answered in time.
+    move.delete()
+    with time_machine.travel(SLOT - timedelta(hours=2, minutes=20), tick=False), pytest.raises(MoveTooLate):
+        booking_move_request(booking=confirmed, buyer=buyer, station=paris_11, starts_at=SLOT + 72 * HOUR)
+
+
+def test_a_pending_bookings_move_ends_by_its_own_hold(pending, buyer, paris_11):
+    move = booking_move_request(booking=pending, buyer=buyer, station=paris_11, starts_at=SLOT + 72 * HOUR)
+    assert move.hold_expires_at <= pending.hold_expires_at
