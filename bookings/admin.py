@@ -20,7 +20,7 @@ from stations.admin_scoping import (
     has_station_access,
     local_datetime_display,
 )
-from stations.models import SpaceKind
+from stations.models import BOOKABLE_SPACE_KINDS, SpaceKind
 
 from . import services
 from .admin_bans import lift_booking_ban
@@ -38,10 +38,11 @@ class SpaceKindFilter(admin.SimpleListFilter):
     parameter_name = "space_kind"
 
     def lookups(self, request, model_admin):
-        return SpaceKind.choices
+        # A safe exchange zone is never booked: no booking to filter there.
+        return [(kind, label) for kind, label in SpaceKind.choices if kind in BOOKABLE_SPACE_KINDS]
 
     def queryset(self, request, queryset):
-        if self.value() in SpaceKind.values:
+        if self.value() in BOOKABLE_SPACE_KINDS:
             return queryset.filter(space__kind=self.value())
         return queryset
 

@@ -89,7 +89,7 @@ def _event(booking: Booking, *, attendee: str, cancel: bool, sequence: int, now:
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     # Calendar apps link URLs in an event's text like mail clients do (bookings.mailtext).
     event.add("summary", _summary(booking, cancel=cancel))
-    event.add("location", f"{station.name}, {' '.join(station.address.split())}")
+    event.add("location", f"{station.display_name}, {' '.join(station.address.split())}")
     if station.latitude is not None and station.longitude is not None:
         event.add("geo", (float(station.latitude), float(station.longitude)))
     event.add("description", _description(booking))
@@ -118,7 +118,8 @@ def _summary(booking: Booking, *, cancel: bool) -> str:
 
 def _description(booking: Booking) -> str:
     lines = [
-        gettext("%(space)s, reference %(reference)s.") % {"space": booking.space.name, "reference": booking.reference},
+        gettext("%(space)s, reference %(reference)s.")
+        % {"space": booking.space.display_name, "reference": booking.reference},
         gettext("Bring an identity document and the item, and give the reference at the front desk."),
         gettext("Forbidden items (weapons, blades, bulky goods…) are refused at the station."),
     ]

@@ -9,6 +9,7 @@ from django.utils import translation
 from accounts.models import User
 
 from .calendar_file import booking_calendar_attachment
+from .languages import party_language
 from .links import seller_cancel_path, seller_invite_path
 from .models import Booking, BookingEvent, BookingStatus
 from .qr_code import booking_qr_png
@@ -116,8 +117,8 @@ def booking_event_notify(*, event: BookingEvent) -> int:
             template=template,
             to=[recipient],
             context=context,
-            language=booking.language,
-            attachments=_event_attachments(event, language=booking.language, recipient=recipient),
+            language=party_language(booking, party),
+            attachments=_event_attachments(event, language=party_language(booking, party), recipient=recipient),
         )
         sent += 1
     if event.to_status == BookingStatus.CANCELLED and booking.officer_id and booking.officer_notified_at:

@@ -44,8 +44,8 @@ class StationUnderPressure(BookingError):
 
     @classmethod
     def for_station(cls, station):
-        if station.pressure_message:
-            return cls(f"{cls.message} {station.pressure_message}")
+        if station.display_pressure_message:
+            return cls(f"{cls.message} {station.display_pressure_message}")
         return cls()
 
 

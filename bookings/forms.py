@@ -1,11 +1,12 @@
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.names import first_name_field, last_name_field
 from charter.selectors import charter_check, charter_current
+from stations.clock import TWENTY_FOUR_HOUR, clock_format
 
 from .exceptions import BookingError, SellerIsBuyer
 from .invitations import invitation_quota_check, seller_is_buyer
@@ -77,9 +78,11 @@ class SlotForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), station=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [(s.key, s.local_starts_at.strftime("%H:%M")) for s in slots]
+        # The label of each time: "09:00", or "9:00 AM" at a US station in English (stations.clock).
+        time_format = clock_format(station) if station is not None else TWENTY_FOUR_HOUR
+        self.fields["slot"].choices = [(s.key, dateformat.format(s.local_starts_at, time_format)) for s in slots]
 
 
 class SellerForm(forms.Form):

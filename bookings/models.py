@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import email_mailbox_key
+from accounts.models import SITE_LANGUAGES
 from accounts.names import NAME_MAX_LENGTH
 from charter.models import RuleCategory
 from stations.models import SpaceKind
@@ -153,7 +154,14 @@ class Booking(models.Model):
     # reads against an identity document; seller_name is what the buyer typed.
     seller_first_name = models.CharField(_("seller's first name"), max_length=NAME_MAX_LENGTH, blank=True)
     seller_last_name = models.CharField(_("seller's last name"), max_length=NAME_MAX_LENGTH, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="fr")
+    # The buyer's language when they booked (their emails follow User.language, this
+    # when they have none); the seller's is their own: bookings.languages.
+    language = models.CharField(_("buyer's language"), max_length=8, default="fr")
+    # Empty until the seller opens the invitation (their browser's language), or
+    # switches language on its page; until then, the station's language.
+    seller_language = models.CharField(
+        _("seller's language"), max_length=8, choices=SITE_LANGUAGES, blank=True, default=""
+    )
 
     item_title = models.CharField(_("item"), max_length=200)
     item_description = models.TextField(_("item description"), blank=True)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from .calendar_file import booking_calendar_attachment
 from .emails import booking_cancel_url, booking_context, send_templated_email
+from .languages import party_language
 from .models import Booking, BookingStatus, Party, ReminderDelivery
 from .notifications import Notification, notification_send, notifications_requeue
 from .outbox import SEND_REMINDER, enqueue
@@ -162,6 +163,6 @@ def reminder_email(*, booking: Booking, party: str, lead_minutes: int) -> None:
             "lead_minutes": lead_minutes,
             "cancel_url": booking_cancel_url(booking, party),
         },
-        language=booking.language,
-        attachments=[booking_calendar_attachment(booking, language=booking.language, attendee=recipient)],
+        language=party_language(booking, party),
+        attachments=[booking_calendar_attachment(booking, language=party_language(booking, party), attendee=recipient)],
     )

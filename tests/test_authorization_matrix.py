@@ -132,6 +132,10 @@ bookings:seller-calendar                          200      200      200      404
 # The buyer's account page (their name): any logged-in account, their own only
 accounts:mine                                     login    200      200      login    200      200      200
 
+# The seller's language buttons answer only a POST (bookings.views.seller_language)
+bookings:seller-invite-language                   405      405      405      405      405      405      405
+bookings:seller-cancel-language                   405      405      405      405      405      405      405
+
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
 account_logout                                    home     200      200      home     200      200      200

@@ -19,6 +19,7 @@ from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
 from .pocket import pocket_context
+from .seller_language import seller_page_language
 
 
 def _answered_context(booking, token) -> dict:
@@ -41,6 +42,7 @@ def _answered_context(booking, token) -> dict:
     expired=lambda request, booking: render(
         request, "bookings/seller/expired_link.html", {"booking": booking}, status=410
     ),
+    language=seller_page_language,
 )
 def invite(request, token, booking):
     if not booking.hold_is_open():

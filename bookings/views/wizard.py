@@ -207,7 +207,7 @@ def slot_step(request, station):
     if chosen_day not in slots_by_day:
         chosen_day = next(iter(slots_by_day), None)
     day_slots = slots_by_day.get(chosen_day, [])
-    form = SlotForm(posted(request), slots=day_slots, initial={"slot": draft.get("slot")})
+    form = SlotForm(posted(request), slots=day_slots, station=station, initial={"slot": draft.get("slot")})
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, slot=form.cleaned_data["slot"])
         return redirect("bookings:seller", slug=station.slug)

@@ -147,6 +147,9 @@ def test_the_invitation_says_who_invited_and_that_nobody_asks_for_a_payment(
     buyer.save()
     for language in ("en", "fr"):
         mail.outbox.clear()
+        # Before the seller chose a language, the invitation is in the station's (bookings.languages).
+        paris_11.language = language
+        paris_11.save(update_fields=["language"])
         with django_capture_on_commit_callbacks(execute=True):
             booking = _book(buyer, paris_11, 10 if language == "en" else 11, language=language)
         invite = next(message for message in mail.outbox if message.to == ["seller@example.net"])
