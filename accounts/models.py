@@ -2,6 +2,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The languages the site is translated into (settings.LANGUAGES), spelled out so
+# that migrations do not depend on settings.
+SITE_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+
 
 class EmailUserManager(UserManager):
     """Users log in by email; there is no username."""
@@ -37,6 +41,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # The buyer's emails are written in it: set at sign-up from the page's language,
+    # and again whenever they switch language (accounts.services.user_language_set).
+    language = models.CharField(_("language"), max_length=8, choices=SITE_LANGUAGES, blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -20,7 +20,7 @@ from stations.admin_scoping import (
     has_station_access,
     local_datetime_display,
 )
-from stations.models import SpaceKind
+from stations.models import BOOKABLE_SPACE_KINDS, SpaceKind
 
 from . import services
 from .admin_bans import lift_booking_ban
@@ -38,10 +38,11 @@ class SpaceKindFilter(admin.SimpleListFilter):
     parameter_name = "space_kind"
 
     def lookups(self, request, model_admin):
-        return SpaceKind.choices
+        # A safe exchange zone is never booked: no booking to filter there.
+        return [(kind, label) for kind, label in SpaceKind.choices if kind in BOOKABLE_SPACE_KINDS]
 
     def queryset(self, request, queryset):
-        if self.value() in SpaceKind.values:
+        if self.value() in BOOKABLE_SPACE_KINDS:
             return queryset.filter(space__kind=self.value())
         return queryset
 
@@ -126,7 +127,17 @@ READ_ONLY_FIELDSETS = (
     ),
     (
         _("Parties"),
-        {"fields": ("buyer", "buyer_email", "seller_name", "seller_email", "language")},
+        {
+            "fields": (
+                "buyer",
+                "buyer_email",
+                "seller_name",
+                "seller_first_name",
+                "seller_last_name",
+                "seller_email",
+                "language",
+            )
+        },
     ),
     (
         _("Charter"),
@@ -138,7 +149,18 @@ READ_ONLY_FIELDSETS = (
     ),
     (
         _("At the desk"),
-        {"fields": ("buyer_present_at", "seller_present_at", "no_show_party", "refusal_category")},
+        {
+            "fields": (
+                "buyer_present_at",
+                "buyer_identity_document",
+                "buyer_identity_checked_at",
+                "seller_present_at",
+                "seller_identity_document",
+                "seller_identity_checked_at",
+                "no_show_party",
+                "refusal_category",
+            )
+        },
     ),
     (None, {"fields": ("cancel_reason", "cancel_cause", "rebooked_from", "created_at", "updated_at")}),
     (_("Personal data"), {"fields": ("retention_hold", "anonymised_at")}),
@@ -161,7 +183,14 @@ class BookingAdmin(BookingAdminViews, StationScopedAdmin, admin.ModelAdmin):
     )
     list_filter = (StationListFilter, "status", SpaceKindFilter, BookingDayFilter, StaffingFilter, RetentionFilter)
     list_filter += (CharterVerdictFilter,)
-    search_fields = ("reference", "buyer__email", "seller_email", "seller_name")
+    search_fields = (
+        "reference",
+        "buyer__email",
+        "buyer__last_name",
+        "seller_email",
+        "seller_name",
+        "seller_last_name",
+    )
     list_select_related = ("station", "space", "buyer", "officer__user")
     date_hierarchy = "starts_at"
     ordering = ("starts_at",)

@@ -22,14 +22,17 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from stations.models import SpaceKind, Station
+from stations.models import Officer, SpaceKind, Station
 
-from .models import Booking, BookingStatus
-from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue, enqueue_on_commit, settle_time
+from .models import Actor, Booking, BookingEvent, BookingStatus
+from .notifications import OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, notifications_requeue
+from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue_on_commit
 from .slots.availability import station_roster
 
 logger = logging.getLogger(__name__)
@@ -53,21 +56,49 @@ def _still_to_staff(booking: Booking, now: datetime) -> bool:
     )
 
 
+def _officer_event(*, booking_id: int, status: str, officer_id: int | None, now: datetime) -> None:
+    """The audit row of an officer change: the status stays, the note says who takes the booking now.
+
+    Written already notified: the parties are not told of an officer change (the officer's own
+    email has its claim on the booking, Booking.officer_notified_at). The note is in the
+    installation's language, as it is written by no one's request.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if officer_id is None:
+            note = gettext("No officer of the roster can take this booking: the station's staff are alerted.")
+        else:
+            badge = Officer.objects.filter(pk=officer_id).values_list("badge_number", flat=True).first()
+            note = gettext("Officer with badge %(badge)s assigned.") % {"badge": badge}
+    BookingEvent.objects.create(
+        booking_id=booking_id,
+        at=now,
+        actor_role=Actor.SYSTEM,
+        from_status=status,
+        to_status=status,
+        note=note,
+        notified_at=now,
+    )
+
+
 def _record_officer(*, booking_id: int, officer_id: int | None, current: dict, now: datetime) -> None:
-    """Write the booking's officer (or its lack) and queue the emails that follow after commit.
+    """Write the booking's officer (or its lack), with its audit row, and queue the emails that follow after commit.
 
     `current` holds the row's officer_id, unstaffed_since, unstaffed_alerted_at,
-    officer_notified_at and status as read under the lock.
+    officer_notified_at and status as read under the lock. Keeping the same officer writes no
+    audit row; a booking already flagged without an officer is not recorded again.
     """
     if officer_id is not None:
         changes = {"unstaffed_since": None, "unstaffed_alerted_at": None}
         if officer_id != current["officer_id"]:
             changes |= {"officer_id": officer_id, "officer_notified_at": None}
+            _officer_event(booking_id=booking_id, status=current["status"], officer_id=officer_id, now=now)
         Booking.objects.filter(pk=booking_id).update(**changes)
         notified = current["officer_notified_at"] if officer_id == current["officer_id"] else None
         if current["status"] == BookingStatus.CONFIRMED and notified is None:
             enqueue_on_commit(NOTIFY_OFFICER_ASSIGNMENT, booking_id)
         return
+    if current["officer_id"] is not None or current["unstaffed_since"] is None:
+        _officer_event(booking_id=booking_id, status=current["status"], officer_id=None, now=now)
     Booking.objects.filter(pk=booking_id).update(
         officer_id=None, officer_notified_at=None, unstaffed_since=current["unstaffed_since"] or now
     )
@@ -164,27 +195,10 @@ def stations_staffing_sweep(*, now: datetime | None = None) -> dict:
     reassigned = [station_reassign_officers(station_id=station_id, now=now) for station_id in sorted(station_ids)]
     # Messages lost on the way (broker down, worker killed on the filesystem broker):
     # the claims make a second message harmless.
-    settle = now - settle_time()
-    unnotified = list(
-        upcoming_rooms.filter(
-            status=BookingStatus.CONFIRMED,
-            officer__isnull=False,
-            officer_notified_at__isnull=True,
-            updated_at__lt=settle,
-        ).values_list("id", flat=True)
-    )
-    for booking_id in unnotified:
-        enqueue(NOTIFY_OFFICER_ASSIGNMENT, booking_id)
-    unalerted = list(
-        upcoming_rooms.filter(
-            officer__isnull=True, unstaffed_since__lt=settle, unstaffed_alerted_at__isnull=True
-        ).values_list("id", flat=True)
-    )
-    for booking_id in unalerted:
-        enqueue(ALERT_UNSTAFFED_BOOKING, booking_id)
+    requeued = notifications_requeue(OFFICER_ASSIGNMENT, now=now) + notifications_requeue(UNSTAFFED_ALERT, now=now)
     return {
         "stations": len(station_ids),
         "moved": sum(len(r.moved) for r in reassigned),
         "unstaffed": sum(len(r.unstaffed) for r in reassigned),
-        "requeued": len(unnotified) + len(unalerted),
+        "requeued": requeued,
     }

@@ -81,7 +81,7 @@ def closure_cancel_bookings(*, closure: Closure, user, now=None) -> list[Booking
 
 def pressure_cancel_bookings(*, station: Station, user, now=None) -> list[Booking]:
     """Staff chose to cancel the bookings already made in the pressure period."""
-    reason = station.pressure_message or gettext("The station cannot host exchanges at that time.")
+    reason = station.display_pressure_message or gettext("The station cannot host exchanges at that time.")
     return _cancel_each(
         pressure_affected_bookings(station=station, now=now), user=user, reason=reason, cause=CancelCause.PRESSURE
     )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from stations.models import Station
+from stations.models import SpaceKind, Station
 
 from .abuse import BUYER_ABSENT, ban_window_start
 from .models import BookingDraft, BookingStatus
@@ -35,7 +35,9 @@ def station_with_draft(*, slug: str, buyer, now: datetime | None = None) -> Stat
 
     It carries the buyer's answers there as `draft_answers` (a dict, or None) and, as
     `may_be_banned`, whether the buyer has a no-show recent enough to ban them (only
-    then is the ban worked out, bookings.abuse).
+    then is the ban worked out, bookings.abuse). `space_kinds` is the set of kinds of its
+    active spaces: the wizard offers only what the station has (a room, a bay, or a safe
+    exchange zone, which is never booked).
     """
     now = now or timezone.now()
     params = {
@@ -46,12 +48,17 @@ def station_with_draft(*, slug: str, buyer, now: datetime | None = None) -> Stat
         "absent_buyer": BUYER_ABSENT[0],
         "absent_both": BUYER_ABSENT[1],
         "ban_from": connection.ops.adapt_datetimefield_value(ban_window_start(now)),
+        "room": SpaceKind.ROOM,
+        "bay": SpaceKind.BAY,
+        "zone": SpaceKind.ZONE,
     }
     station = next(iter(Station.objects.raw(_WIZARD_STATION, params)), None)
     if station is not None:
         answers = station.draft_answers
         station.draft_answers = json.loads(answers) if isinstance(answers, str) else answers
         station.may_be_banned = bool(station.may_be_banned)
+        flags = {SpaceKind.ROOM: station.has_room, SpaceKind.BAY: station.has_bay, SpaceKind.ZONE: station.has_zone}
+        station.space_kinds = {kind for kind, present in flags.items() if present}
     return station
 
 
@@ -60,7 +67,13 @@ SELECT s.*,
     (SELECT d.answers FROM bookings_bookingdraft d
         WHERE d.buyer_id = %(buyer)s AND d.station_id = s.id AND d.saved_at >= %(cutoff)s) AS draft_answers,
     EXISTS (SELECT 1 FROM bookings_booking b WHERE b.buyer_id = %(buyer)s AND b.status = %(no_show)s
-        AND b.no_show_party IN (%(absent_buyer)s, %(absent_both)s) AND b.starts_at > %(ban_from)s) AS may_be_banned
+        AND b.no_show_party IN (%(absent_buyer)s, %(absent_both)s) AND b.starts_at > %(ban_from)s) AS may_be_banned,
+    EXISTS (SELECT 1 FROM stations_space sp WHERE sp.station_id = s.id AND sp.is_active AND sp.kind = %(room)s)
+        AS has_room,
+    EXISTS (SELECT 1 FROM stations_space sp WHERE sp.station_id = s.id AND sp.is_active AND sp.kind = %(bay)s)
+        AS has_bay,
+    EXISTS (SELECT 1 FROM stations_space sp WHERE sp.station_id = s.id AND sp.is_active AND sp.kind = %(zone)s)
+        AS has_zone
 FROM stations_station s WHERE s.slug = %(slug)s AND s.is_active
 """
 

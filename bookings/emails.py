@@ -1,9 +1,5 @@
 """Every booking email: subject, text and HTML templates, built by one helper."""
 
-import io
-
-import icalendar
-import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -12,9 +8,11 @@ from django.utils import translation
 
 from accounts.models import User
 
+from .calendar_file import booking_calendar_attachment
+from .languages import party_language
 from .links import seller_cancel_path, seller_invite_path
-from .mailtext import defang
 from .models import Booking, BookingEvent, BookingStatus
+from .qr_code import booking_qr_png
 from .rebooking import rebooking_path
 
 
@@ -29,30 +27,6 @@ def send_templated_email(*, template: str, to: list[str], context: dict, languag
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
-
-
-def booking_ics(booking: Booking) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Safe Exchange//safe-exchange//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", f"{booking.reference}@safe-exchange")
-    event.add("dtstamp", booking.updated_at)
-    event.add("dtstart", booking.starts_at)
-    event.add("dtend", booking.ends_at)
-    # Calendar apps link URLs in an event's text like mail clients do (bookings.mailtext).
-    event.add("summary", f"Safe Exchange {booking.reference}: {defang(booking.item_title)}")
-    event.add("location", f"{booking.station.name}, {booking.station.address}")
-    event.add("description", f"{booking.space.name}. {booking.reference}")
-    calendar.add_component(event)
-    return calendar.to_ical()
-
-
-def booking_qr_png(booking: Booking) -> bytes:
-    # The check-in desk scans this: it holds the reference and nothing personal.
-    buffer = io.BytesIO()
-    segno.make(booking.reference, error="m").save(buffer, kind="png", scale=6, border=2)
-    return buffer.getvalue()
 
 
 def booking_cancel_url(booking: Booking, party: str) -> str:
@@ -80,7 +54,9 @@ def officer_assignment_email(*, booking: Booking) -> None:
         to=[booking.officer.user.email],
         context=booking_context(booking) | {"officer": booking.officer},
         language=booking.station.language,
-        attachments=[(f"{booking.reference}.ics", booking_ics(booking), "text/calendar")],
+        attachments=[
+            booking_calendar_attachment(booking, language=booking.station.language, attendee=booking.officer.user.email)
+        ],
     )
 
 
@@ -136,24 +112,42 @@ def booking_event_notify(*, event: BookingEvent) -> int:
         if template == "station-apology":
             context["rebook_url"] = settings.SITE_URL + rebooking_path(booking) if party == "buyer" else ""
             context["station_url"] = settings.SITE_URL + reverse("stations:detail", args=[booking.station.slug])
-        attachments = []
-        if event.to_status == BookingStatus.CONFIRMED:
-            attachments = [
-                (f"{booking.reference}.ics", booking_ics(booking), "text/calendar"),
-                (f"{booking.reference}.png", booking_qr_png(booking), "image/png"),
-            ]
         recipient = booking.buyer.email if party == "buyer" else booking.seller_email
         send_templated_email(
-            template=template, to=[recipient], context=context, language=booking.language, attachments=attachments
+            template=template,
+            to=[recipient],
+            context=context,
+            language=party_language(booking, party),
+            attachments=_event_attachments(event, language=party_language(booking, party), recipient=recipient),
         )
         sent += 1
     if event.to_status == BookingStatus.CANCELLED and booking.officer_id and booking.officer_notified_at:
         # The officer was told to come: tell them they are no longer expected.
+        officer_email = booking.officer.user.email
         send_templated_email(
             template="officer-released",
-            to=[booking.officer.user.email],
+            to=[officer_email],
             context=booking_context(booking, event) | {"officer": booking.officer},
             language=booking.station.language,
+            attachments=[
+                booking_calendar_attachment(
+                    booking, language=booking.station.language, attendee=officer_email, cancel=True
+                )
+            ],
         )
         sent += 1
     return sent
+
+
+def _event_attachments(event: BookingEvent, *, language: str, recipient: str) -> list:
+    """The confirmation carries the calendar file and the QR code; the cancellation of a confirmed
+    booking, the file that takes it out of the calendar again (same UID, METHOD:CANCEL)."""
+    booking = event.booking
+    if event.to_status == BookingStatus.CONFIRMED:
+        return [
+            booking_calendar_attachment(booking, language=language, attendee=recipient),
+            (f"{booking.reference}.png", booking_qr_png(booking), "image/png"),
+        ]
+    if event.to_status == BookingStatus.CANCELLED and event.from_status == BookingStatus.CONFIRMED:
+        return [booking_calendar_attachment(booking, language=language, attendee=recipient, cancel=True)]
+    return []

@@ -44,9 +44,21 @@ class StationUnderPressure(BookingError):
 
     @classmethod
     def for_station(cls, station):
-        if station.pressure_message:
-            return cls(f"{cls.message} {station.pressure_message}")
+        if station.display_pressure_message:
+            return cls(f"{cls.message} {station.display_pressure_message}")
         return cls()
+
+
+class InvalidName(BookingError):
+    """A party's name the desk could not read against an identity document (accounts.names)."""
+
+    @classmethod
+    def from_validation_error(cls, error):
+        return cls(" ".join(str(message) for message in error.messages))
+
+
+class NotStationStaff(BookingError):
+    message = _("Only the staff of this booking's station may record that.")
 
 
 class RebookingUnavailable(BookingError):

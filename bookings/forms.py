@@ -1,10 +1,12 @@
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import first_name_field, last_name_field
 from charter.selectors import charter_check, charter_current
+from stations.clock import TWENTY_FOUR_HOUR, clock_format
 
 from .exceptions import BookingError, SellerIsBuyer
 from .invitations import invitation_quota_check, seller_is_buyer
@@ -76,9 +78,11 @@ class SlotForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), station=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [(s.key, s.local_starts_at.strftime("%H:%M")) for s in slots]
+        # The label of each time: "09:00", or "9:00 AM" at a US station in English (stations.clock).
+        time_format = clock_format(station) if station is not None else TWENTY_FOUR_HOUR
+        self.fields["slot"].choices = [(s.key, dateformat.format(s.local_starts_at, time_format)) for s in slots]
 
 
 class SellerForm(forms.Form):
@@ -135,6 +139,14 @@ class CharterAcceptanceForm(forms.Form):
         # A hidden field's error has no field on the page to stand beside: it shows with the form's own.
         hidden = self.errors.get("charter_version", [])
         return self.error_class([*super().non_field_errors(), *hidden], error_class="nonfield")
+
+
+class SellerAcceptForm(CharterAcceptanceForm):
+    """The seller accepts: their name as on the identity document they will show, and the charter."""
+
+    first_name = first_name_field()
+    last_name = last_name_field()
+    field_order = ["first_name", "last_name", "accept_charter", "charter_version"]
 
 
 class CancelForm(forms.Form):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.emails import email_mailbox_key
+from accounts.models import SITE_LANGUAGES
+from accounts.names import NAME_MAX_LENGTH
 from charter.models import RuleCategory
 from stations.models import SpaceKind
 
@@ -67,6 +69,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     _S.CHECKED_IN: frozenset(OUTCOME_STATUSES),
     **{status: frozenset() for status in (*OUTCOME_STATUSES, _S.DECLINED, _S.EXPIRED, _S.CANCELLED, _S.NO_SHOW)},
 }
+
+
+class IdentityDocument(models.TextChoices):
+    """The kind of document the desk checked a party's identity on: never its number (bookings.services)."""
+
+    NATIONAL_ID = "national_id", _("National identity card")
+    PASSPORT = "passport", _("Passport")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    OTHER = "other", _("Other document")
 
 
 class NoShowParty(models.TextChoices):
@@ -138,7 +150,18 @@ class Booking(models.Model):
     # Gmail's dots): the invitation cap per recipient counts by it (bookings.invitations).
     seller_mailbox = models.CharField(_("seller's mailbox"), max_length=254, blank=True, editable=False)
     seller_name = models.CharField(_("seller's name"), max_length=150)
-    language = models.CharField(_("language"), max_length=8, default="fr")
+    # The name the seller gave when accepting (accounts.names), the one the desk
+    # reads against an identity document; seller_name is what the buyer typed.
+    seller_first_name = models.CharField(_("seller's first name"), max_length=NAME_MAX_LENGTH, blank=True)
+    seller_last_name = models.CharField(_("seller's last name"), max_length=NAME_MAX_LENGTH, blank=True)
+    # The buyer's language when they booked (their emails follow User.language, this
+    # when they have none); the seller's is their own: bookings.languages.
+    language = models.CharField(_("buyer's language"), max_length=8, default="fr")
+    # Empty until the seller opens the invitation (their browser's language), or
+    # switches language on its page; until then, the station's language.
+    seller_language = models.CharField(
+        _("seller's language"), max_length=8, choices=SITE_LANGUAGES, blank=True, default=""
+    )
 
     item_title = models.CharField(_("item"), max_length=200)
     item_description = models.TextField(_("item description"), blank=True)
@@ -179,6 +202,16 @@ class Booking(models.Model):
     # The check-in desk marks each party present; both present checks the booking in.
     buyer_present_at = models.DateTimeField(_("buyer present at"), null=True, blank=True)
     seller_present_at = models.DateTimeField(_("seller present at"), null=True, blank=True)
+    # The desk checked each party's identity on a document of this kind
+    # (bookings.services.booking_record_identity_check): its kind only, no number.
+    buyer_identity_document = models.CharField(
+        _("buyer's identity checked on"), max_length=16, choices=IdentityDocument.choices, blank=True
+    )
+    buyer_identity_checked_at = models.DateTimeField(_("buyer's identity checked at"), null=True, blank=True)
+    seller_identity_document = models.CharField(
+        _("seller's identity checked on"), max_length=16, choices=IdentityDocument.choices, blank=True
+    )
+    seller_identity_checked_at = models.DateTimeField(_("seller's identity checked at"), null=True, blank=True)
     no_show_party = models.CharField(_("who did not come"), max_length=8, choices=NoShowParty.choices, blank=True)
     refusal_category = models.CharField(
         _("refused item's category"), max_length=16, choices=RuleCategory.choices, blank=True
@@ -250,6 +283,28 @@ class Booking(models.Model):
         if kwargs.get("update_fields") is not None and "seller_email" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "seller_mailbox"}
         super().save(*args, **kwargs)
+
+    @property
+    def buyer_full_name(self) -> str:
+        """The buyer's name from their account ("" when they gave none, or after the retention purge)."""
+        return self.buyer.get_full_name() if self.buyer_id else ""
+
+    @property
+    def buyer_display(self) -> str:
+        """The buyer as people should see them: their name, or their email address for an account without one."""
+        if not self.buyer_id:
+            return ""
+        return self.buyer.get_full_name() or self.buyer.email
+
+    @property
+    def seller_full_name(self) -> str:
+        """The name the seller gave when accepting; "" before (or after the retention purge)."""
+        return f"{self.seller_first_name} {self.seller_last_name}".strip()
+
+    @property
+    def seller_display(self) -> str:
+        """The seller's own name once they accepted, else the name the buyer gave them."""
+        return self.seller_full_name or self.seller_name
 
     @property
     def needs_officer(self) -> bool:

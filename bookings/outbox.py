@@ -9,16 +9,13 @@ The claims make the extra message harmless.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from kombu.exceptions import OperationalError
-
-from .models import BookingEvent
 
 logger = logging.getLogger(__name__)
 
@@ -71,22 +68,3 @@ def enqueue(task, *args) -> bool:
 def enqueue_on_commit(task, *args) -> None:
     """Queue a task once the current transaction commits; nothing if it rolls back."""
     transaction.on_commit(partial(enqueue, task, *args))
-
-
-def events_notify_pending(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Queue again the notifications of recent events nobody claimed."""
-    now = now or timezone.now()
-    pending = (
-        BookingEvent.objects.filter(notified_at__isnull=True, at__lt=now - settle_time(), at__gte=now - MAX_AGE)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    queued = 0
-    last_id = 0
-    while True:
-        ids = list(pending.filter(id__gt=last_id)[:batch_size])
-        for event_id in ids:
-            queued += enqueue(NOTIFY_BOOKING_EVENT, event_id)
-        if len(ids) < batch_size:
-            return queued
-        last_id = ids[-1]

@@ -13,16 +13,18 @@ after the confirmation that said the same.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .emails import booking_cancel_url, booking_context, booking_ics, send_templated_email
+from .calendar_file import booking_calendar_attachment
+from .emails import booking_cancel_url, booking_context, send_templated_email
+from .languages import party_language
 from .models import Booking, BookingStatus, Party, ReminderDelivery
-from .notifications import Notification, notification_send
+from .notifications import Notification, notification_send, notifications_requeue
 from .outbox import SEND_REMINDER, enqueue
 
 logger = logging.getLogger(__name__)
@@ -92,26 +94,27 @@ def reminders_sweep(
             if len(booking_ids) < batch_size:
                 break
             last_id = booking_ids[-1]
-    return queued + _requeue_stale(now=now, batch_size=batch_size, queue=queue)
+    return queued + notifications_requeue(REMINDER, now=now, queue=queue)
 
 
-def _requeue_stale(*, now: datetime, batch_size: int, queue) -> int:
+def _reminders_lost(now: datetime, batch_size: int = BATCH_SIZE) -> Iterator[tuple[int]]:
+    """Reminders queued and still unsent after REQUEUE_AFTER: their message was lost.
+
+    Those no longer wanted are closed, not sent (the booking was cancelled or the slot began);
+    the others are marked queued again, a batch at a time, as they are handed out.
+    """
     stale = ReminderDelivery.objects.filter(sent_at__isnull=True, queued_at__lt=now - REQUEUE_AFTER)
-    # Those no longer wanted are closed, not sent: the booking was cancelled or the slot began.
     stale.exclude(booking__status=BookingStatus.CONFIRMED, booking__starts_at__gt=now).update(sent_at=now, skipped=True)
-    requeued = 0
     last_id = 0
     while True:
         ids = list(stale.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not ids:
-            return requeued
+            return
         ReminderDelivery.objects.filter(pk__in=ids, sent_at__isnull=True).update(queued_at=now)
-        for delivery_id in ids:
-            queue(delivery_id)
-        requeued += len(ids)
         logger.warning("Queued again %d reminder(s) whose message was lost", len(ids))
+        yield from ((delivery_id,) for delivery_id in ids)
         if len(ids) < batch_size:
-            return requeued
+            return
         last_id = ids[-1]
 
 
@@ -143,6 +146,8 @@ REMINDER = Notification(
         ReminderDelivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(sent_at=now)
     ),
     send=_reminder_send_claimed,
+    task=SEND_REMINDER,
+    unsent=_reminders_lost,
 )
 
 
@@ -158,6 +163,6 @@ def reminder_email(*, booking: Booking, party: str, lead_minutes: int) -> None:
             "lead_minutes": lead_minutes,
             "cancel_url": booking_cancel_url(booking, party),
         },
-        language=booking.language,
-        attachments=[(f"{booking.reference}.ics", booking_ics(booking), "text/calendar")],
+        language=party_language(booking, party),
+        attachments=[booking_calendar_attachment(booking, language=party_language(booking, party), attendee=recipient)],
     )

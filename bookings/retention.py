@@ -3,7 +3,9 @@
 settings.BOOKINGS_RETENTION_DAYS (90 by default) after a booking's slot ended,
 its personal data is erased in place, unless staff set an incident hold:
 
-- the seller's name and email, the item's title and description, the listing URL,
+- the seller's name and email, the first and last name the seller gave, the kind of
+  identity document the desk checked for each party (a residence permit says
+  something about a person), the item's title and description, the listing URL,
   the plate, the cancellation reason and the notes of its events, and the staff's
   reasons for overriding the charter's verdict with the words it matched (free
   text that may name anyone or hold a phone number);
@@ -88,6 +90,10 @@ def bookings_anonymise(
             done = Booking.objects.filter(pk__in=ids, anonymised_at__isnull=True, retention_hold=False).update(
                 buyer=None,
                 seller_name="",
+                seller_first_name="",
+                seller_last_name="",
+                buyer_identity_document="",
+                seller_identity_document="",
                 seller_email="",
                 seller_mailbox="",
                 item_title="",

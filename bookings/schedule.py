@@ -22,8 +22,8 @@ from stations.models import Officer, OfficerAbsence, Shift, Space, Station
 
 from .emails import send_templated_email, station_staff_emails
 from .models import HOLDING_STATUSES, OUTCOME_STATUSES, Booking, BookingStatus, ScheduleDelivery
-from .notifications import Notification, notification_send
-from .outbox import SEND_DAILY_SCHEDULE, enqueue
+from .notifications import Notification, notification_send, notifications_requeue
+from .outbox import SEND_DAILY_SCHEDULE
 
 logger = logging.getLogger(__name__)
 
@@ -113,24 +113,24 @@ def station_day_schedule(
     )
 
 
-def schedules_sweep(*, now: datetime | None = None) -> int:
-    """Queue the schedule of each active station whose local clock has passed the hour today."""
-    now = now or timezone.now()
+def _schedules_unsent(now: datetime) -> list[tuple[int, str]]:
+    """(station id, local day) of each active station whose local clock has passed the hour today, not yet sent."""
     due = {}
     for station in Station.objects.filter(is_active=True).only("id", "time_zone"):
         local_now = timezone.localtime(now, station.zone)
         if schedule_is_due(local_now):
             due[station.id] = local_now.date()
     if not due:
-        return 0
+        return []
     sent = set(
         ScheduleDelivery.objects.filter(station_id__in=due, day__in=set(due.values())).values_list("station_id", "day")
     )
-    queued = 0
-    for station_id, day in due.items():
-        if (station_id, day) not in sent:
-            queued += enqueue(SEND_DAILY_SCHEDULE, station_id, day.isoformat())
-    return queued
+    return [(station_id, day.isoformat()) for station_id, day in due.items() if (station_id, day) not in sent]
+
+
+def schedules_sweep(*, now: datetime | None = None) -> int:
+    """Queue the schedule of each active station whose local clock has passed the hour today."""
+    return notifications_requeue(DAILY_SCHEDULE, now=now)
 
 
 def schedule_send(*, station_id: int, day: date, now: datetime | None = None) -> int:
@@ -167,4 +167,10 @@ def _schedule_send_claimed(key: tuple[int, date], now: datetime) -> int:
 
 
 # One station's schedule for one local day (a unique ScheduleDelivery row per station and day).
-DAILY_SCHEDULE = Notification("daily schedule", claim=_schedule_claim, send=_schedule_send_claimed)
+DAILY_SCHEDULE = Notification(
+    "daily schedule",
+    claim=_schedule_claim,
+    send=_schedule_send_claimed,
+    task=SEND_DAILY_SCHEDULE,
+    unsent=_schedules_unsent,
+)

@@ -1,12 +1,13 @@
 """Reads: the slot engine and the lists the views show."""
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count
 
 from stations.models import Station
 
-from .models import Booking
+from .models import HOLDING_STATUSES, Booking, BookingStatus
 
 # The slot engine's entry points, for the views and the tests that read through selectors.
 from .slots.availability import HOLD_MARGIN, station_booking_days, station_free_slots, station_slot  # noqa: F401
@@ -20,6 +21,28 @@ def hold_deadline(*, station: Station, starts_at: datetime, now: datetime) -> da
 
 def buyer_bookings(*, buyer):
     return Booking.objects.filter(buyer=buyer).select_related("station", "space").order_by("-starts_at")
+
+
+class BuyerBookings(NamedTuple):
+    upcoming: list[Booking]  # soonest first
+    past: list[Booking]  # most recent first
+
+
+def buyer_bookings_by_time(*, buyer, now: datetime) -> BuyerBookings:
+    """The buyer's bookings still to take place, and the others: over, or ended before (declined, expired...).
+
+    A booking is upcoming while it holds its slot (a pending one only until its
+    deadline, bookings.models.holds_at) and has not ended. One query.
+    """
+    upcoming: list[Booking] = []
+    past: list[Booking] = []
+    for booking in buyer_bookings(buyer=buyer):
+        holds = booking.status in HOLDING_STATUSES and not (
+            booking.status == BookingStatus.PENDING and booking.hold_expires_at <= now
+        )
+        (upcoming if holds and booking.ends_at > now else past).append(booking)
+    upcoming.reverse()
+    return BuyerBookings(upcoming=upcoming, past=past)
 
 
 def booking_statistics(

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.names import person_name_clean
 from charter.models import BookingCharterReview, CharterVersion
 from charter.selectors import charter_check, charter_current, charter_verdict_for_booking
 from charter.services import charter_review_create, charter_review_record
@@ -24,6 +26,7 @@ from .exceptions import (
     BookingError,
     CharterChanged,
     CharterViolation,
+    InvalidName,
     InvalidTransition,
     RebookingUnavailable,
     SellerIsBuyer,
@@ -219,15 +222,26 @@ def _check_rebooking(*, rebooked_from: Booking, buyer, station: Station) -> None
 
 
 def booking_accept(
-    *, booking: Booking, charter_version: CharterVersion, charter_seen: int | None = None, now: datetime | None = None
+    *,
+    booking: Booking,
+    charter_version: CharterVersion,
+    seller_first_name: str,
+    seller_last_name: str,
+    charter_seen: int | None = None,
+    now: datetime | None = None,
 ) -> Booking:
-    """The seller accepts the invitation and the charter; the charter is checked again on the item.
+    """The seller accepts the invitation and the charter, giving their name; the charter is checked again on the item.
 
     `charter_seen`: the id of the version the seller read; CharterChanged when it is not
-    `charter_version` (the current one) any more.
+    `charter_version` (the current one) any more. The seller's first and last name are
+    required (InvalidName otherwise): the desk checks them against an identity document.
     """
     if charter_seen is not None and charter_seen != charter_version.pk:
         raise CharterChanged.for_version(charter_version)
+    try:
+        seller_first_name, seller_last_name = person_name_clean(seller_first_name), person_name_clean(seller_last_name)
+    except ValidationError as error:
+        raise InvalidName.from_validation_error(error) from None
     now = now or timezone.now()
     if not booking.hold_is_open(now):
         raise InvalidTransition
@@ -242,6 +256,8 @@ def booking_accept(
             role=Actor.SELLER,
             seller_charter_version=charter_version,
             seller_answered_at=now,
+            seller_first_name=seller_first_name,
+            seller_last_name=seller_last_name,
         )
         charter_review_record(booking=booking, version=charter_version, verdict=verdict, now=now)
     return booking

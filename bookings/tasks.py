@@ -21,8 +21,8 @@ from datetime import date
 
 from celery import shared_task
 
-from . import assignment, outbox, reminders, retention, schedule
-from .notifications import BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, notification_send
+from . import assignment, reminders, retention, schedule
+from .notifications import BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, events_notify_pending, notification_send
 from .services import bookings_expire_overdue, bookings_mark_no_shows
 
 # Sending tasks retry on a mail server error (smtplib's errors are OSErrors) with
@@ -107,7 +107,7 @@ def sweep_staffing() -> dict:
 
 @shared_task(**SWEEP)
 def sweep_pending_notifications() -> int:
-    return outbox.events_notify_pending()
+    return events_notify_pending()
 
 
 @shared_task(**SWEEP)

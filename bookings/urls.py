@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import buyer, seller, seller_cancel, wizard
+from .views import buyer, pocket, seller, seller_cancel, seller_language, wizard
 
 app_name = "bookings"
 
@@ -13,7 +13,14 @@ urlpatterns = [
     path("new/<slug:slug>/review/", wizard.review_step, name="review"),
     path("rebook/<str:token>/", wizard.rebook, name="rebook"),
     path("invite/<str:token>/", seller.invite, name="seller-invite"),
+    path("invite/<str:token>/qr.svg", pocket.seller_qr, name="seller-qr"),
+    path("invite/<str:token>/calendar.ics", pocket.seller_calendar, name="seller-calendar"),
+    path("invite/<str:token>/language/", seller_language.invite_language, name="seller-invite-language"),
     path("seller-cancel/<str:token>/", seller_cancel.cancel, name="seller-cancel"),
+    path("seller-cancel/<str:token>/language/", seller_language.cancel_language, name="seller-cancel-language"),
     path("<str:reference>/", buyer.booking_detail, name="detail"),
     path("<str:reference>/cancel/", buyer.booking_cancel_view, name="cancel"),
+    path("<str:reference>/book-again/", buyer.book_again, name="book-again"),
+    path("<str:reference>/qr.svg", pocket.buyer_qr, name="qr"),
+    path("<str:reference>/calendar.ics", pocket.buyer_calendar, name="calendar"),
 ]

@@ -11,8 +11,7 @@ The booking's charter check as shown in the booking admin is in charter/admin_bo
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Max, Subquery
+from django.db.models import Count, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +23,7 @@ from config.admin_changelist import BoundedInputAdmin
 
 from .models import CharterVerdict, CharterVersion, Rule
 from .selectors import charter_check
-from .services import CharterError, charter_version_create, charter_version_publish
+from .services import CharterError, charter_version_publish, charter_versions_copy
 from .validator import invalid_phrases
 
 
@@ -248,14 +247,7 @@ class CharterVersionAdmin(BoundedInputAdmin, admin.ModelAdmin):
         description_plural=_("Copy the selected versions as new drafts"),
     )
     def copy_as_draft(self, request, queryset):
-        created = []
-        with transaction.atomic():
-            next_number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
-            for version in queryset.order_by("number").prefetch_related("rules"):
-                rules = sorted(version.rules.all(), key=lambda rule: rule.pk)
-                draft = charter_version_create(number=next_number, source=version, rules=rules)
-                created.append(str(draft))
-                next_number += 1
+        created = [str(draft) for draft in charter_versions_copy(versions=queryset)]
         if not created:
             self.message_user(request, gettext("No version was copied."), messages.WARNING)
             return

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from stations.models import SpaceKind
+from stations.models import BOOKABLE_SPACE_KINDS, SpaceKind
 
 from . import validator
 
@@ -137,7 +137,13 @@ class BookingCharterReview(models.Model):
         CharterVersion, verbose_name=_("charter version"), on_delete=models.PROTECT, related_name="+"
     )
     verdict = models.CharField(_("automatic verdict"), max_length=16, choices=CharterVerdict.choices)
-    space_kind = models.CharField(_("space"), max_length=8, choices=SpaceKind.choices, default=SpaceKind.ROOM)
+    # A booked item goes to a room or a bay; a safe exchange zone is never booked.
+    space_kind = models.CharField(
+        _("space"),
+        max_length=8,
+        choices=[(kind, label) for kind, label in SpaceKind.choices if kind in BOOKABLE_SPACE_KINDS],
+        default=SpaceKind.ROOM,
+    )
     category = models.CharField(_("category"), max_length=16, choices=RuleCategory.choices, blank=True)
     rule = models.ForeignKey(
         Rule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -50,6 +50,23 @@ def charter_version_create(*, number: int, source, rules, published_at: datetime
     return version
 
 
+def charter_versions_copy(*, versions) -> list[CharterVersion]:
+    """Each of `versions` (oldest first) copied as a new draft, numbered after the highest version.
+
+    The drafts are made in one transaction: a copy of several versions is all or nothing. The
+    numbers are unique in the table, so two staff copying at once cannot share one: the second
+    transaction fails rather than numbering a draft twice.
+    """
+    drafts = []
+    with transaction.atomic():
+        next_number = (CharterVersion.objects.aggregate(Max("number"))["number__max"] or 0) + 1
+        for version in versions.order_by("number").prefetch_related("rules"):
+            rules = sorted(version.rules.all(), key=lambda rule: rule.pk)
+            drafts.append(charter_version_create(number=next_number, source=version, rules=rules))
+            next_number += 1
+    return drafts
+
+
 def charter_version_publish(*, version: CharterVersion, now: datetime | None = None) -> CharterVersion:
     """Publish a draft: from now on bookings and seller acceptances are checked against it.
 

@@ -1,8 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_switch
 
 from . import dev_views, legal_pages
+
+# The staff's admin wears the service's name, not "Django administration".
+admin.site.site_header = _("Safe Exchange administration")
+admin.site.site_title = _("Safe Exchange")
+admin.site.index_title = _("Station administration")
 
 urlpatterns = [
     path("", include("stations.urls")),
@@ -10,8 +18,11 @@ urlpatterns = [
     path("charter/", include("charter.urls")),
     path("privacy/", legal_pages.privacy_notice, name="privacy"),
     path("legal/", legal_pages.legal_notice, name="legal"),
+    # Before allauth's: /accounts/me/ is the project's account page, a path allauth has not.
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also keeps a logged-in buyer's language for their emails.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -64,6 +64,20 @@ def validate_day_in_range(value: date | datetime | None) -> None:
         )
 
 
+class IsoDateInput(forms.DateInput):
+    """An <input type="date">: its value must be ISO (YYYY-MM-DD) whatever the language.
+
+    The DateInput renders the localised format ("30/10/2026" in French), which a
+    browser's date input rejects and shows as empty. Browsers send ISO back, which
+    every DateField accepts (Django adds the ISO input format to each language's).
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class BoundedDateField(forms.DateField):
     """A form's date field that refuses days outside MIN_DAY..MAX_DAY with a clear message."""
 

@@ -7,6 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bookings.admin_views.closures import ClosureForm, closure_save_and_report
+from bookings.admin_views.pressure import cancel_pressure_bookings
+
 from .admin_scoping import (
     LocalDayFilter,
     StationListFilter,
@@ -17,11 +20,19 @@ from .admin_scoping import (
     scope_queryset,
     sees_all_stations,
 )
-from .admin_views.closures import ClosureForm, closure_save_and_report
-from .admin_views.pressure import cancel_pressure_bookings
 from .admin_views.roster import roster_view
 from .admin_views.week_template import week_template_view
-from .models import Closure, Officer, OfficerAbsence, OpeningHours, ParkingBay, Room, Shift, Station
+from .models import (
+    Closure,
+    ExchangeZone,
+    Officer,
+    OfficerAbsence,
+    OpeningHours,
+    ParkingBay,
+    Room,
+    Shift,
+    Station,
+)
 
 
 class OpeningHoursInline(StationScopedInline, admin.TabularInline):
@@ -63,14 +74,18 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
     station_path = "pk"
     list_display = ("name", "slug", "time_zone", "is_active", "roster_link")
     list_filter = ("is_active",)
-    search_fields = ("name", "slug")
+    search_fields = ("name", "name_en", "slug")
     inlines = [OpeningHoursInline, ClosureInline, OfficerInline]
     # Adds the roster page's link to stations/admin/station_change_form.html.
     change_form_template = "admin/stations/station/change_form.html"
     actions = [cancel_pressure_bookings]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "is_active", "time_zone", "language")}),
-        (_("Contact"), {"fields": ("address", "access_notes", "phone", "latitude", "longitude")}),
+        # A tuple is one line of the form: each French text beside its English one.
+        (None, {"fields": (("name", "name_en"), "slug", "is_active", "country", "time_zone", "language")}),
+        (
+            _("Contact"),
+            {"fields": ("address", ("access_notes", "access_notes_en"), "phone", "latitude", "longitude")},
+        ),
         (
             _("Booking rules"),
             {
@@ -86,7 +101,12 @@ class StationAdmin(StationScopedAdmin, admin.ModelAdmin):
         (
             _("Station under pressure"),
             {
-                "fields": ("under_pressure", "pressure_starts_at", "pressure_ends_at", "pressure_message"),
+                "fields": (
+                    "under_pressure",
+                    "pressure_starts_at",
+                    "pressure_ends_at",
+                    ("pressure_message", "pressure_message_en"),
+                ),
                 "description": _(
                     "Stops new bookings for the period and tells the public why. Bookings already made stay: "
                     "to cancel them too, use the action “Cancel the bookings in the pressure period”."
@@ -152,8 +172,8 @@ class SpaceAdmin(StationScopedAdmin, admin.ModelAdmin):
     list_display = ("name", "station", "description", "is_active")
     list_filter = (StationListFilter, "is_active")
     list_select_related = ("station",)
-    search_fields = ("name", "description")
-    fields = ("station", "name", "description", "is_active")
+    search_fields = ("name", "name_en", "description", "description_en")
+    fields = ("station", ("name", "name_en"), ("description", "description_en"), "is_active")
 
 
 @admin.register(Room)
@@ -164,6 +184,19 @@ class RoomAdmin(SpaceAdmin):
 @admin.register(ParkingBay)
 class ParkingBayAdmin(SpaceAdmin):
     pass
+
+
+@admin.register(ExchangeZone)
+class ExchangeZoneAdmin(SpaceAdmin):
+    """Safe exchange zones: walk-in, never booked; their house rules are shown on the public pages."""
+
+    fields = (
+        "station",
+        ("name", "name_en"),
+        ("description", "description_en"),
+        ("house_rules", "house_rules_en"),
+        "is_active",
+    )
 
 
 @admin.register(OpeningHours)

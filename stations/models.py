@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,11 +19,42 @@ def validate_time_zone(value: str) -> None:
 STAFF_LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 
 
-class Station(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+class Country(models.TextChoices):
+    FRANCE = "FR", _("France")
+    UNITED_STATES = "US", _("United States")
+
+
+# A station's language unless it names one: the invitation before the seller
+# chose, and the staff's emails.
+COUNTRY_LANGUAGES = {Country.FRANCE: "fr", Country.UNITED_STATES: "en"}
+# Where times read "9:00 AM" in English (French always reads "09:00").
+TWELVE_HOUR_COUNTRIES = {Country.UNITED_STATES}
+
+
+class TranslatedTexts:
+    """Texts typed by the station in French (`name`) and English (`name_en`), edited side by side.
+
+    Explicit columns rather than django-modeltranslation, whose releases declare no
+    Django 6 support: `name` stays the column that queries, ordering and the
+    admin's search use (the French text, always filled), `name_en` its English text.
+    `translated("name")` is the active language's text, or the other one when it is empty.
+    """
+
+    def translated(self, field: str) -> str:
+        french, english = getattr(self, field), getattr(self, f"{field}_en")
+        if (translation.get_language() or "").startswith("en"):
+            return english or french
+        return french or english
+
+
+class Station(TranslatedTexts, models.Model):
+    name = models.CharField(_("name (French)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, default=Country.FRANCE)
     address = models.TextField(_("address"))
-    access_notes = models.TextField(_("access notes"), blank=True)
+    access_notes = models.TextField(_("access notes (French)"), blank=True)
+    access_notes_en = models.TextField(_("access notes (English)"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris", validators=[validate_time_zone])
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -48,11 +80,14 @@ class Station(models.Model):
         help_text=_("No officer is given more exchanges than this in one shift; slots beyond it are not offered."),
     )
     language = models.CharField(
-        _("language of staff emails"),
+        _("language of the station"),
         max_length=8,
         choices=STAFF_LANGUAGES,
-        default="fr",
-        help_text=_("Officer assignments, alerts and the daily schedule are written in this language."),
+        blank=True,
+        help_text=_(
+            "Officer assignments, alerts and the daily schedule are written in this language, and so is the "
+            "seller's invitation until the seller chooses theirs. Empty: the country's language."
+        ),
     )
     # "Station under pressure": no new booking for slots in the period (the slot
     # engine offers none, booking_create refuses); bookings already made stay.
@@ -66,10 +101,11 @@ class Station(models.Model):
         _("until"), null=True, blank=True, help_text=_("Empty: until the switch is turned off.")
     )
     pressure_message = models.TextField(
-        _("public message"),
+        _("public message (French)"),
         blank=True,
         help_text=_("Shown on the station's public page and in the booking wizard while new bookings are stopped."),
     )
+    pressure_message_en = models.TextField(_("public message (English)"), blank=True)
 
     class Meta:
         verbose_name = _("station")
@@ -90,7 +126,28 @@ class Station(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.translated("name")
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = COUNTRY_LANGUAGES[Country(self.country)]
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.translated("name")
+
+    @property
+    def display_access_notes(self) -> str:
+        return self.translated("access_notes")
+
+    @property
+    def display_pressure_message(self) -> str:
+        return self.translated("pressure_message")
+
+    @property
+    def uses_12_hour_clock(self) -> bool:
+        return self.country in TWELVE_HOUR_COUNTRIES
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -116,14 +173,30 @@ class Station(models.Model):
 class SpaceKind(models.TextChoices):
     ROOM = "room", _("Room")
     BAY = "bay", _("Parking bay")
+    # A safe exchange zone (Kennewick): camera-watched, open around the clock, walk-in,
+    # no officer and no booking. The slot engine never offers one (BOOKABLE_SPACE_KINDS).
+    ZONE = "zone", _("Safe exchange zone")
 
 
-class Space(models.Model):
+# The kinds of space a buyer books a slot in; a zone is walked into, never booked.
+BOOKABLE_SPACE_KINDS = (SpaceKind.ROOM, SpaceKind.BAY)
+
+
+class Space(TranslatedTexts, models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="spaces")
     kind = models.CharField(_("kind"), max_length=8, choices=SpaceKind.choices)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    name = models.CharField(_("name (French)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    description = models.CharField(_("description (French)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Safe exchange zones only (issue 12): what the station asks of people who meet there.
+    house_rules = models.TextField(
+        _("house rules (French)"),
+        blank=True,
+        help_text=_("For a safe exchange zone: the rules shown to people who meet there."),
+    )
+    house_rules_en = models.TextField(_("house rules (English)"), blank=True)
 
     class Meta:
         verbose_name = _("space")
@@ -134,7 +207,23 @@ class Space(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.get_kind_display()})"
+        return f"{self.display_name} ({self.get_kind_display()})"
+
+    @property
+    def display_name(self) -> str:
+        return self.translated("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.translated("description")
+
+    @property
+    def display_house_rules(self) -> str:
+        return self.translated("house_rules")
+
+    @property
+    def is_exchange_zone(self) -> bool:
+        return self.kind == SpaceKind.ZONE
 
 
 class RoomManager(models.Manager):
@@ -145,6 +234,11 @@ class RoomManager(models.Manager):
 class ParkingBayManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().filter(kind=SpaceKind.BAY)
+
+
+class ExchangeZoneManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=SpaceKind.ZONE)
 
 
 class Room(Space):
@@ -170,6 +264,21 @@ class ParkingBay(Space):
 
     def save(self, *args, **kwargs):
         self.kind = SpaceKind.BAY
+        super().save(*args, **kwargs)
+
+
+class ExchangeZone(Space):
+    """A safe exchange zone: a space nobody books (see SpaceKind.ZONE)."""
+
+    objects = ExchangeZoneManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("safe exchange zone")
+        verbose_name_plural = _("safe exchange zones")
+
+    def save(self, *args, **kwargs):
+        self.kind = SpaceKind.ZONE
         super().save(*args, **kwargs)
 
 

@@ -12,12 +12,13 @@ STATION_STAFF_GROUP = "Station staff"
 # Held by prefecture-level accounts: the admin then shows every station's rows.
 VIEW_ALL_STATIONS = "stations.view_all_stations"
 
-# (app label, model name, actions). Proxy models (Room, ParkingBay) carry their own
+# (app label, model name, actions). Proxy models (Room, ParkingBay, ExchangeZone) carry their own
 # permissions, on the proxy's content type.
 STATION_STAFF_PERMISSIONS = (
     ("stations", "station", ("view", "change")),
     ("stations", "room", ("add", "change", "delete", "view")),
     ("stations", "parkingbay", ("add", "change", "delete", "view")),
+    ("stations", "exchangezone", ("add", "change", "delete", "view")),
     ("stations", "openinghours", ("add", "change", "delete", "view")),
     ("stations", "closure", ("add", "change", "delete", "view")),
     ("stations", "officer", ("add", "change", "delete", "view")),

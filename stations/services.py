@@ -1,11 +1,12 @@
-"""Changes to the roster that are more than one row: a week of shifts from a template."""
+"""Changes to the roster that are more than one row: a week of shifts from a template, the roster page's rows."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
-from .models import Officer, Shift, Station
+from .models import Officer, OfficerAbsence, Shift, Station
 from .signals import roster_changed
 
 
@@ -77,3 +78,20 @@ def shifts_create_week(
         if result.created:
             roster_changed.send(sender=Shift, station_id=station.pk)
     return result
+
+
+def roster_entries_save(
+    *, station: Station, saved: Iterable[Shift | OfficerAbsence], deleted: Iterable[Shift | OfficerAbsence]
+) -> None:
+    """Shifts and absences of one station's roster, removed and saved (added or changed) together.
+
+    Under the station's lock, as for bookings and a week of shifts: the roster does not change
+    under the slot engine. Each row's save or delete sends Django's model signals, by which the
+    bookings app reassigns the station's officers once the transaction commits.
+    """
+    with transaction.atomic():
+        Station.objects.select_for_update().get(pk=station.pk)
+        for row in deleted:
+            row.delete()
+        for row in saved:
+            row.save()

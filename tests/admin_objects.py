@@ -1,7 +1,7 @@
 """One row of each admin model, for the walks over every admin page (scoping, authorization matrix)."""
 
 from bookings.models import BookingBanLift, BookingEvent
-from stations.models import ParkingBay, Room
+from stations.models import ExchangeZone, ParkingBay, Room
 from stations.permissions import station_staff_group
 from tests import factories
 
@@ -16,6 +16,7 @@ STATION_OBJECTS = {
     "stations.station": lambda station: station,
     "stations.room": lambda station: Room.objects.get(station=station),
     "stations.parkingbay": lambda station: ParkingBay.objects.get(station=station),
+    "stations.exchangezone": lambda station: ExchangeZone.objects.create(station=station, name="Zone"),
     "stations.openinghours": lambda station: station.opening_hours.first(),
     "stations.closure": lambda station: factories.ClosureFactory(station=station),
     "stations.officer": lambda station: factories.OfficerFactory(station=station),

@@ -8,6 +8,9 @@ from bookings.models import Booking, ItemKind
 from charter.models import CharterVersion, Rule, RuleCategory
 from stations.models import Closure, Officer, OfficerAbsence, OpeningHours, Shift, Space, SpaceKind, Station
 
+# The name a seller gives when accepting (bookings.services.booking_accept requires it).
+SELLER_NAMES = {"seller_first_name": "Camille", "seller_last_name": "Vendeur"}
+
 
 def tomorrow_at(zone, hour: int) -> datetime:
     """`hour` o'clock tomorrow in the station's time zone, whatever the hour now.

@@ -90,6 +90,11 @@ def _token(key, world, role):
     sign, target = {
         "bookings:seller-invite": (seller_token, world.pending),
         "bookings:seller-cancel": (seller_cancel_token, world.booking),
+        # The seller's QR and calendar file: of the confirmed booking, by its invitation link.
+        "bookings:seller-qr": (seller_token, world.booking),
+        "bookings:seller-calendar": (seller_token, world.booking),
+        "bookings:seller-invite-language": (seller_token, world.pending),
+        "bookings:seller-cancel-language": (seller_cancel_token, world.booking),
     }[key]
     if role == "other_seller":
         # The strongest forgery without the secret key: buyer A's payload, their own signature.

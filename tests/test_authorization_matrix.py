@@ -118,11 +118,23 @@ bookings:review                                   login    item     item     log
 bookings:mine                                     login    200      200      login    200      200      200
 bookings:detail                                   login    200      404      login    404      404      404
 bookings:cancel                                   login    200      404      login    404      404      404
+bookings:qr                                       login    200      404      login    404      404      404
+bookings:calendar                                 login    200      404      login    404      404      404
+bookings:book-again                               login    405      404      login    404      404      404
 bookings:rebook                                   login    slot     mine     login    mine     mine     mine
 
 # The seller's links: the genuine link is the right to answer; a forged one is a 404
 bookings:seller-invite                            200      200      200      404      200      200      200
 bookings:seller-cancel                            200      200      200      404      200      200      200
+bookings:seller-qr                                200      200      200      404      200      200      200
+bookings:seller-calendar                          200      200      200      404      200      200      200
+
+# The buyer's account page (their name): any logged-in account, their own only
+accounts:mine                                     login    200      200      login    200      200      200
+
+# The seller's language buttons answer only a POST (bookings.views.seller_language)
+bookings:seller-invite-language                   405      405      405      405      405      405      405
+bookings:seller-cancel-language                   405      405      405      405      405      405      405
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
@@ -208,6 +220,12 @@ admin:stations_parkingbay_history                 admin    admin    admin    adm
 admin:stations_parkingbay_delete                  admin    admin    admin    admin    200      404      200
 admin:stations_parkingbay_change                  admin    admin    admin    admin    200      404      200
 admin/stations/parkingbay/<path:object_id>/       admin    admin    admin    admin    change   change   change
+admin:stations_exchangezone_changelist            admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_add                   admin    admin    admin    admin    200      200      200
+admin:stations_exchangezone_history               admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_delete                admin    admin    admin    admin    200      404      200
+admin:stations_exchangezone_change                admin    admin    admin    admin    200      404      200
+admin/stations/exchangezone/<path:object_id>/     admin    admin    admin    admin    change   change   change
 admin:stations_openinghours_changelist            admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_add                   admin    admin    admin    admin    200      200      200
 admin:stations_openinghours_history               admin    admin    admin    admin    200      404      200
@@ -357,7 +375,13 @@ def database_rows():
 
 # Links that are themselves the right to read what they show: whoever holds buyer A's genuine link
 # sees buyer A's booking (or address). other_seller, who could only forge one, sees nothing.
-BEARER_LINKS = {"bookings:seller-invite", "bookings:seller-cancel", "account_confirm_email"}
+BEARER_LINKS = {
+    "bookings:seller-invite",
+    "bookings:seller-cancel",
+    "bookings:seller-qr",
+    "bookings:seller-calendar",
+    "account_confirm_email",
+}
 # Roles with no business with buyer A's booking or paris-11's roster.
 OUTSIDERS = ("anonymous", "buyer_b", "other_seller", "staff_13e")
 REFUSALS = {ANSWERS[answer] for answer in ("login", "admin", "403", "404")}

@@ -71,7 +71,6 @@ def booking(paris_11, buyer, charter):
     "url",
     [
         "/",
-        "/stations/",
         "/stations/paris-11/",
         "/charter/",
         "/privacy/",
@@ -84,6 +83,16 @@ def test_public_pages_carry_the_strict_policy_without_a_nonce(client, paris_11, 
     response = client.get(url)
     assert response.status_code == 200
     assert _csp(response) == EXPECTED_CSP
+
+
+def test_the_directory_alone_may_load_openstreetmap_tiles_and_ask_for_the_location(client, paris_11):
+    response = client.get("/stations/")
+
+    assert response.status_code == 200
+    assert _csp(response) == EXPECTED_CSP | {"img-src": ["'self'", "data:", "https://tile.openstreetmap.org"]}
+    policy = dict(item.split("=", 1) for item in response.headers["Permissions-Policy"].split(", "))
+    assert policy["geolocation"] == "(self)"
+    assert policy["camera"] == "()"
 
 
 def test_admin_pages_carry_the_policy_and_a_nonce_only_for_styles(client, staff_11e):

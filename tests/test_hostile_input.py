@@ -209,6 +209,8 @@ def world(time_machine, buyer, staff_11e, paris_11, paris_13, charter):
         "tokens": {
             "bookings:seller-invite": seller_token(booking),
             "bookings:seller-cancel": seller_cancel_token(booking),
+            "bookings:seller-qr": seller_token(booking),
+            "bookings:seller-calendar": seller_token(booking),
             "bookings:rebook": rebooking_token(cancelled),
         },
     }

@@ -20,6 +20,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -193,6 +195,45 @@ def test_plural_forms_follow_french_rules():
         assert translation.ngettext(singular, plural, 2) % {"count": 2} == "2 réservations annulées."
 
 
+# --- (a') every string of the code and the templates is in the catalog ------------------------
+
+# What the refresh command above leaves out, and what is no source of messages.
+NOT_SCANNED = {".git", ".venv", "var", "tests", "locale", "node_modules", ".ruff_cache", ".mypy_cache", "db.sqlite3"}
+
+
+def _fresh_catalog(tmp_path: Path, monkeypatch) -> Path:
+    """makemessages run on the project as it is, into a temporary folder: the repository's catalog is untouched.
+
+    makemessages writes beside the first `locale` folder it walks into, so it walks a
+    tree of links to the project's sources that has none, with LOCALE_PATHS pointing there.
+    """
+    tree = tmp_path / "project"
+    tree.mkdir()
+    for entry in Path(settings.BASE_DIR).iterdir():
+        if entry.name not in NOT_SCANNED and not entry.name.startswith("."):
+            (tree / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    locale = tree / "locale"
+    monkeypatch.chdir(tree)
+    with override_settings(LOCALE_PATHS=[str(locale)]):
+        call_command("makemessages", locale=["fr"], symlinks=True, no_location=True, verbosity=0)
+    return locale / "fr" / "LC_MESSAGES" / "django.po"
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
+def test_every_string_of_the_templates_and_the_code_is_in_the_french_catalog(tmp_path, monkeypatch, messages):
+    """Fails with the msgids that a template or a module marks for translation and the catalog lacks."""
+    fresh = _fresh_catalog(tmp_path, monkeypatch)
+    assert fresh.exists(), "makemessages made no catalog"
+    known = {(entry.msgctxt, entry.msgid) for entry in messages}
+    wanted = {(entry.msgctxt, entry.msgid) for entry in _read_po(fresh) if entry.msgid and not entry.obsolete}
+    assert len(wanted) > 100, "makemessages found almost nothing: is the project tree right?"
+    missing = sorted(wanted - known, key=lambda key: (key[1], key[0] or ""))
+    assert missing == [], (
+        "missing from locale/fr/LC_MESSAGES/django.po (run makemessages, then translate):\n"
+        + "\n".join(f"  {msgid!r}" + (f" (context {context!r})" if context else "") for context, msgid in missing)
+    )
+
+
 # --- (d) the committed .mo is up to date -------------------------------------------------------
 
 
@@ -291,6 +332,9 @@ def _squash(text: str) -> str:
 def test_a_french_booking_sends_french_emails(
     paris_11, officer, buyer, seller, charter, django_capture_on_commit_callbacks
 ):
+    # The seller, who has not opened the invitation yet, reads the station's language.
+    paris_11.language = "fr"
+    paris_11.save(update_fields=["language"])
     booking = _book(buyer, paris_11, seller, "fr", django_capture_on_commit_callbacks)
 
     by_recipient = {message.to[0]: message for message in mail.outbox}

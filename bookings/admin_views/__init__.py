@@ -2,6 +2,10 @@
 
 Each is a view of BookingAdmin (admin_site.admin_view: staff login, CSRF), scoped
 like the admin itself (stations/admin_scoping.py).
+
+Also here, since what they change is bookings: the closure form and the pressure action
+(closures.py, pressure.py), which the stations' admin shows on the closure and station
+pages and which cancel bookings through bookings.closures.
 """
 
 from django.urls import path

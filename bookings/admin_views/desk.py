@@ -19,7 +19,8 @@ from charter.models import RuleCategory
 
 from .. import services
 from ..exceptions import BookingError
-from ..models import Booking, BookingStatus, NoShowParty, Party, reference_from_input
+from ..identity import booking_record_identity_check
+from ..models import Booking, BookingStatus, IdentityDocument, NoShowParty, Party, reference_from_input
 from .common import admin_context, require_perm
 
 S = BookingStatus
@@ -52,6 +53,8 @@ class DeskLookupForm(forms.Form):
 ACTIONS = {
     "buyer_present": _("Buyer present"),
     "seller_present": _("Seller present"),
+    "buyer_identity": _("Buyer's identity checked"),
+    "seller_identity": _("Seller's identity checked"),
     "check_in": _("Check in now"),
     S.COMPLETED.value: _("Completed"),
     S.ABORTED.value: _("Aborted"),
@@ -68,6 +71,10 @@ class DeskActionForm(forms.Form):
     )
     refusal_category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("As the charter check says")), *RuleCategory.choices], required=False
+    )
+    # The kind of identity document only: the page has no field for its number, and the service stores none.
+    document = forms.ChoiceField(
+        label=_("Identity document"), choices=[("", "—"), *IdentityDocument.choices], required=False
     )
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 50})
@@ -93,7 +100,16 @@ def desk_lookup_view(model_admin, request):
     )
 
 
+IDENTITY_ACTIONS = {"buyer_identity": Party.BUYER, "seller_identity": Party.SELLER}
+
+
 def _run(action: str, booking: Booking, data: dict, user) -> Booking:
+    if action in IDENTITY_ACTIONS:
+        if not data["document"]:
+            raise BookingError(gettext("Say which kind of identity document was shown."))
+        return booking_record_identity_check(
+            booking=booking, party=IDENTITY_ACTIONS[action], document=data["document"], user=user
+        )
     if action in ("buyer_present", "seller_present"):
         party = Party.BUYER if action == "buyer_present" else Party.SELLER
         return services.booking_mark_present(booking=booking, party=party, user=user)
@@ -164,6 +180,11 @@ def desk_booking_view(model_admin, request, object_id):
             is_confirmed=booking.status == S.CONFIRMED,
             is_checked_in=booking.status == S.CHECKED_IN,
             no_show_choices=NoShowParty.choices,
+            document_choices=IdentityDocument.choices,
+            identity_actions=[
+                (Party.BUYER, "buyer_identity", gettext("Buyer's document")),
+                (Party.SELLER, "seller_identity", gettext("Seller's document")),
+            ],
             category_choices=RuleCategory.choices,
             lookup_form=DeskLookupForm(),
         ),

@@ -11,11 +11,10 @@ from django import forms
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from charter.models import RuleCategory
-from config.user_input import BoundedDateField, day_out_of_range_message, parse_day
+from config.user_input import BoundedDateField, IsoDateInput, day_out_of_range_message, parse_day
 from stations.models import Station
 
 from ..exports import csv_writer
@@ -28,8 +27,9 @@ MAX_DAYS = 366
 
 
 class PeriodForm(forms.Form):
-    first_day = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = BoundedDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    # "To" alone is also an email's recipient ("Destinataire"): the context says it ends a period ("Au").
+    first_day = BoundedDateField(label=pgettext_lazy("date range", "From"), widget=IsoDateInput)
+    last_day = BoundedDateField(label=pgettext_lazy("date range", "To"), widget=IsoDateInput)
 
 
 def _period(request, today):

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from stations.models import OfficerAbsence, Shift, SpaceKind, Station
+from stations.models import BOOKABLE_SPACE_KINDS, OfficerAbsence, Shift, SpaceKind, Station
 
 from ..models import Booking
 from .engine import Slot, StationDay, free_slots
@@ -94,10 +94,13 @@ def station_free_slots(
     range (bookings.slots.loading). The station's pressure switch drops the slots in
     its period, unless `ignore_pressure` (a priority rebooking). A slot a party freed
     minutes ago is not offered (bookings.slots.holdback) unless to its own `buyer`, or with
-    `holdback` off (only to tell why a slot is refused).
+    `holdback` off (only to tell why a slot is refused). A safe exchange zone (SpaceKind.ZONE)
+    has no slots.
     """
     now = now or timezone.now()
-    if not station.is_active:
+    # A safe exchange zone is walked into around the clock and never booked: asking for
+    # its slots gets none, without a query (the zone's spaces are never loaded either).
+    if not station.is_active or kind not in BOOKABLE_SPACE_KINDS:
         return []
     days = station_booking_days(station, now)
     first_day, last_day = max(first_day, days[0]), min(last_day, days[-1])

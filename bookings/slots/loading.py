@@ -1,7 +1,8 @@
 """The slot engine's inputs for one station and space kind, in one SQL statement.
 
 One UNION ALL of typed rows (the column `k` says which): the opening hours, the
-closures in the window, the active spaces of the kind in the order they are offered,
+closures in the window, the active spaces of the kind in the order they are offered
+(a bookable kind only: a safe exchange zone is never loaded as a space to book),
 and for rooms the shifts of active officers around the window with their absences;
 then the bookings that hold a space of the kind, over the window stretched to whole
 shifts (the per-shift cap counts every booking of a shift).
@@ -12,7 +13,7 @@ from datetime import datetime, time
 
 from django.db import connection
 
-from stations.models import SpaceKind, Station
+from stations.models import BOOKABLE_SPACE_KINDS, SpaceKind, Station
 
 from .engine import Opening
 from .sql import HOLDING, as_datetime, as_parameter, fetch, holding_params
@@ -85,6 +86,8 @@ def engine_inputs(
     with_holdback: bool,
 ) -> EngineInputs:
     """Everything the engine needs about the station over the window, in one query."""
+    if kind not in BOOKABLE_SPACE_KINDS:
+        raise ValueError(f"{kind!r} is not a bookable kind of space")
     params = {
         **holding_params(now=now, buyer=buyer, with_holdback=with_holdback),
         "station": station.pk,

@@ -5,6 +5,7 @@ GET shows the booking and two forms; only a POST changes anything.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -12,11 +13,25 @@ from django_ratelimit.decorators import ratelimit
 from charter.models import BookingCharterReview
 from charter.selectors import charter_current
 
-from ..exceptions import CharterChanged, CharterViolation, InvalidTransition
-from ..forms import CharterAcceptanceForm, DeclineForm
+from ..exceptions import CharterChanged, CharterViolation, InvalidName, InvalidTransition
+from ..forms import DeclineForm, SellerAcceptForm
 from ..links import booking_from_seller_token
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
+from .pocket import pocket_context
+from .seller_language import seller_page_language
+
+
+def _answered_context(booking, token) -> dict:
+    """The seller's page of an answered invitation; once confirmed, the booking in their pocket too."""
+    return {
+        "booking": booking,
+        "pocket": pocket_context(
+            booking,
+            qr_url=reverse("bookings:seller-qr", kwargs={"token": token}),
+            calendar_url=reverse("bookings:seller-calendar", kwargs={"token": token}),
+        ),
+    }
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -27,21 +42,24 @@ from ._util import from_signed_link
     expired=lambda request, booking: render(
         request, "bookings/seller/expired_link.html", {"booking": booking}, status=410
     ),
+    language=seller_page_language,
 )
 def invite(request, token, booking):
     if not booking.hold_is_open():
-        return render(request, "bookings/seller/answered.html", {"booking": booking})
+        return render(request, "bookings/seller/answered.html", _answered_context(booking, token))
 
     charter = charter_current()
-    accept_form = CharterAcceptanceForm(
-        request.POST if request.POST.get("action") == "accept" else None, charter=charter
-    )
+    accept_form = SellerAcceptForm(request.POST if request.POST.get("action") == "accept" else None, charter=charter)
     decline_form = DeclineForm(request.POST if request.POST.get("action") == "decline" else None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "accept" and accept_form.is_valid():
                 booking_accept(
-                    booking=booking, charter_version=charter, charter_seen=accept_form.cleaned_data["charter_version"]
+                    booking=booking,
+                    charter_version=charter,
+                    charter_seen=accept_form.cleaned_data["charter_version"],
+                    seller_first_name=accept_form.cleaned_data["first_name"],
+                    seller_last_name=accept_form.cleaned_data["last_name"],
                 )
                 messages.success(request, _("Thank you: the exchange is confirmed. We have emailed you the details."))
                 return redirect("bookings:seller-invite", token=token)
@@ -49,7 +67,7 @@ def invite(request, token, booking):
                 booking_decline(booking=booking, note=decline_form.cleaned_data["note"])
                 messages.success(request, _("You have declined. The buyer has been told."))
                 return redirect("bookings:seller-invite", token=token)
-        except (InvalidTransition, CharterViolation, CharterChanged) as error:
+        except (InvalidTransition, CharterViolation, CharterChanged, InvalidName) as error:
             # CharterChanged: the page shown after the redirect holds the new version.
             messages.error(request, error.message)
             return redirect("bookings:seller-invite", token=token)

@@ -17,6 +17,7 @@ from ..links import booking_from_seller_cancel_token
 from ..models import Actor, BookingStatus
 from ..services import booking_cancel
 from ._util import from_signed_link, posted
+from .seller_language import seller_page_language
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -27,6 +28,7 @@ from ._util import from_signed_link, posted
     expired=lambda request, booking: render(
         request, "bookings/seller/cancel.html", {"booking": booking, "over": True}, status=410
     ),
+    language=seller_page_language,
 )
 def cancel(request, token, booking):
     if booking.status != BookingStatus.CONFIRMED:

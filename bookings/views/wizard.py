@@ -21,7 +21,8 @@ from django_ratelimit.decorators import ratelimit
 from accounts.decorators import verified_email_required
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from config.user_input import parse_day
-from stations.models import SpaceKind
+from stations.models import ExchangeZone, SpaceKind
+from stations.selectors import stations_nearest_with_kind
 
 from ..abuse import buyer_ban_error
 from ..drafts import draft_clear, draft_forget, draft_get, draft_save, station_with_draft
@@ -189,8 +190,10 @@ def slot_step(request, station):
     draft, redirection = _guard(request, station, "slot")
     if redirection:
         return redirection
-    days = station_booking_days(station)
     kind = _kind(draft)
+    if kind not in station.space_kinds:
+        return _elsewhere(request, station, draft, kind)
+    days = station_booking_days(station)
     slots = station_free_slots(
         station=station,
         kind=kind,
@@ -204,7 +207,7 @@ def slot_step(request, station):
     if chosen_day not in slots_by_day:
         chosen_day = next(iter(slots_by_day), None)
     day_slots = slots_by_day.get(chosen_day, [])
-    form = SlotForm(posted(request), slots=day_slots, initial={"slot": draft.get("slot")})
+    form = SlotForm(posted(request), slots=day_slots, station=station, initial={"slot": draft.get("slot")})
     if request.method == "POST" and form.is_valid():
         _save_draft(request, station, slot=form.cleaned_data["slot"])
         return redirect("bookings:seller", slug=station.slug)
@@ -222,6 +225,23 @@ def slot_step(request, station):
             chosen_slot=form["slot"].value(),
         ),
     )
+
+
+def _elsewhere(request, station, draft, kind):
+    """The station has no space for this item (no room, or no bay): never a slot picker with nothing in it.
+
+    Its safe exchange zone, if it has one, needs no booking; otherwise the nearest stations that
+    have the space the item needs.
+    """
+    context = _context(
+        station,
+        "slot",
+        draft,
+        kind=kind,
+        entry={"zones": list(ExchangeZone.objects.filter(station=station, is_active=True).order_by("name"))},
+        nearest=stations_nearest_with_kind(station=station, kind=kind),
+    )
+    return render(request, "bookings/wizard/elsewhere.html", context)
 
 
 @_booking_open

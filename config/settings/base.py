@@ -24,6 +24,8 @@ LEGAL_PUBLISHER = env("LEGAL_PUBLISHER", default="Safe Exchange (demonstration)"
 LEGAL_PUBLISHER_ADDRESS = env("LEGAL_PUBLISHER_ADDRESS", default="1 rue de l'Exemple, 75000 Paris, France")
 LEGAL_PUBLICATION_DIRECTOR = env("LEGAL_PUBLICATION_DIRECTOR", default="The head of the Safe Exchange service")
 LEGAL_HOST = env("LEGAL_HOST", default="The publisher's own servers (demonstration)")
+# The name emails greet from (accounts.adapter), whatever host served the request.
+SITE_NAME = env("SITE_NAME", default="Safe Exchange")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -151,12 +153,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the login, and it must be verified before booking.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The buyer's first and last name, required at sign-up (accounts.forms): the seller and the desk read them.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Safe Exchange] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "bookings:mine"
 LOGIN_URL = "account_login"
 

@@ -31,6 +31,7 @@ from config.user_input import validate_day_in_range
 
 from ..admin_scoping import local_midnight
 from ..models import Officer, OfficerAbsence, Shift, Station
+from ..services import roster_entries_save
 
 ROSTER_DAYS = 14
 # Blank rows offered for new shifts or absences (the page has no JavaScript to add more).
@@ -145,8 +146,8 @@ def _roster_part(section, request, station, model_admin) -> RosterPart | None:
     return RosterPart(section=section, model_admin=model_admin, formset=formset, editable=editable)
 
 
-def _save(part: RosterPart, request) -> None:
-    """Save one formset row by row (the signals reassign), each change in the admin's history."""
+def _save(station: Station, part: RosterPart, request) -> None:
+    """Save one formset through the roster service (the signals reassign), each change in the admin's history."""
     formset, model_admin = part.formset, part.model_admin
     deleted = [form.instance.pk for form in formset.deleted_forms if form.instance.pk is not None]
     if deleted:
@@ -154,7 +155,8 @@ def _save(part: RosterPart, request) -> None:
         model_admin.log_deletions(request, part.section.model.objects.filter(pk__in=deleted))
     changed = [form for form in formset.forms if form.has_changed() and form not in formset.deleted_forms]
     added = {form for form in changed if form.instance.pk is None}
-    formset.save()
+    saved = formset.save(commit=False)
+    roster_entries_save(station=station, saved=saved, deleted=formset.deleted_objects)
     for form in changed:
         message = model_admin.construct_change_message(request, form, None, add=form in added)
         if form in added:
@@ -180,12 +182,10 @@ def roster_view(station_admin, request, object_id):
         if request.method == "POST" and editable:
             valid = [part.formset.is_valid() for part in editable]  # every one, to show every error
             if all(valid):
+                # One transaction: a page whose second formset fails to save leaves the first unsaved too.
                 with transaction.atomic():
-                    # The station's lock, as for bookings and a week of shifts: the roster
-                    # does not change under the slot engine.
-                    Station.objects.select_for_update().get(pk=station.pk)
                     for part in editable:
-                        _save(part, request)
+                        _save(station, part, request)
                 station_admin.message_user(
                     request,
                     gettext("The roster of %(station)s was saved.") % {"station": station.name},

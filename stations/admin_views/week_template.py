@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from config.user_input import BoundedDateField
+from config.user_input import BoundedDateField, IsoDateInput
 
 from ..models import Officer, Weekday
 from ..services import shifts_create_week
@@ -33,7 +33,7 @@ class WeekTemplateForm(forms.Form):
     )
     first_day = BoundedDateField(
         label=_("First day of the week"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
         help_text=_("Shifts are made for the seven days from this one, in the station's time zone."),
     )
 

@@ -17,6 +17,8 @@ from bookings.services import Actor, booking_accept, booking_cancel, booking_cre
 from stations.models import Room, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -29,10 +31,7 @@ SLOT = datetime(2026, 6, 12, 10, 0, tzinfo=PARIS)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def book(buyer, station, seller, *, starts_at=SLOT):
@@ -226,7 +225,9 @@ def test_a_seller_cancelling_or_declining_is_held_back_too(buyer, other_buyer, p
         book(other_buyer, paris_11, seller)
 
     later = SLOT + timedelta(hours=2)
-    confirmed = booking_accept(booking=book(buyer, paris_11, seller, starts_at=later), charter_version=charter)
+    confirmed = booking_accept(
+        **SELLER_NAMES, booking=book(buyer, paris_11, seller, starts_at=later), charter_version=charter
+    )
     booking_cancel(booking=confirmed, role=Actor.SELLER, reason="Vendu ailleurs")
     assert not offered(paris_11, later, buyer=other_buyer)
 

@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from bookings.models import BookingStatus
 from stations.models import ParkingBay, Room, Space, SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 5, 0, tzinfo=UTC)  # Wednesday 07:00 in Paris
@@ -18,10 +18,7 @@ SCHEDULE = reverse("admin:bookings_booking_schedule")
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _at(station, day, hour, minute=0):

@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -19,6 +18,8 @@ from bookings.slots.roster import Roster
 from bookings.tasks import alert_unstaffed_booking, notify_officer_assignment
 from stations.models import Shift, SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 ROOM = SpaceKind.ROOM
@@ -31,10 +32,7 @@ FRIDAY = date(2026, 6, 12)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +62,7 @@ def book(buyer, station, seller, starts_at, **item):
 
 def confirm(booking, charter, capture):
     with capture(execute=True):
-        return booking_accept(booking=booking, charter_version=charter)
+        return booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def to(address) -> list:
@@ -520,3 +518,39 @@ def test_staff_action_find_an_officer_assigns_after_a_shift_was_added_in_bulk(
     confirmed_with_first.refresh_from_db()
     assert confirmed_with_first.officer == second
     assert "Officer assigned" in response.content.decode()
+
+
+# --- the audit trail of officer changes --------------------------------------------------------
+
+
+def officer_notes(booking) -> list[tuple[str, str, str]]:
+    """The booking's audit rows that changed no status: (from, to, note)."""
+    return [
+        (event.from_status, event.to_status, event.note)
+        for event in booking.events.order_by("id")
+        if event.from_status == event.to_status
+    ]
+
+
+def test_a_reassignment_and_a_loss_of_officer_are_recorded_without_emailing_the_parties(
+    confirmed_with_first, two_officers, django_capture_on_commit_callbacks
+):
+    first, second, shifts = two_officers
+    assert officer_notes(confirmed_with_first) == []  # a tie at acceptance kept the reserved officer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        shifts[first].delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        shifts[second].delete()
+    # Another roster change while nobody can take it: no second row.
+    with django_capture_on_commit_callbacks(execute=True):
+        station_reassign_officers(station_id=confirmed_with_first.station_id)
+
+    assert officer_notes(confirmed_with_first) == [
+        (S.CONFIRMED, S.CONFIRMED, "Officer with badge B-002 assigned."),
+        (S.CONFIRMED, S.CONFIRMED, "No officer of the roster can take this booking: the station's staff are alerted."),
+    ]
+    officer_events = [e for e in confirmed_with_first.events.all() if e.from_status == e.to_status]
+    assert [event.notified_at for event in officer_events] == [NOW, NOW]  # nothing left for the event sweep
+    buyer_and_seller = {confirmed_with_first.buyer.email, confirmed_with_first.seller_email}
+    assert not [m for m in mail.outbox if set(m.to) & buyer_and_seller]

@@ -7,7 +7,6 @@ shown; the booking records the version each party accepted.
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,16 +17,15 @@ from bookings.services import booking_create
 from charter.services import charter_version_publish
 from stations.models import SpaceKind
 from tests import factories
+from tests.charter_forms import seller_accepted
+from tests.clock import pinned_clock
 
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)  # Wednesday 10:00 in Paris
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _publish_version_2(charter):
@@ -91,12 +89,12 @@ def test_a_seller_who_read_an_older_version_is_refused_and_accepts_the_new_one(
     assert f'name="charter_version" value="{charter.pk}"' in client.get(url).text
     version_2 = _publish_version_2(charter)
 
-    refused = client.post(url, {"action": "accept", "accept_charter": "on", "charter_version": charter.pk}, follow=True)
+    refused = client.post(url, seller_accepted(charter_version=charter.pk), follow=True)
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.PENDING
     assert "version 2 is now in force" in refused.text and "Version two of the charter." in refused.text
-    client.post(url, {"action": "accept", "accept_charter": "on", "charter_version": version_2.pk})
+    client.post(url, seller_accepted(charter_version=version_2.pk))
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
     assert (booking.buyer_charter_version, booking.seller_charter_version) == (charter, version_2)

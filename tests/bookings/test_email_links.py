@@ -16,6 +16,7 @@ from bookings.models import CancelCause
 from bookings.reminders import reminder_email
 from bookings.schedule import schedule_send
 from bookings.services import Actor, booking_accept, booking_cancel, booking_create, booking_decline, booking_expire
+from tests.factories import SELLER_NAMES
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris, before any fixture runs
@@ -93,7 +94,7 @@ def test_no_email_about_a_booking_carries_a_link_from_typed_text(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = _book(buyer, paris_11, 10, vehicle_plate="")  # invitation, booking requested
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=confirmed, charter_version=charter)  # confirmed (both), officer assigned
+        booking_accept(**SELLER_NAMES, booking=confirmed, charter_version=charter)  # confirmed (both), officer assigned
     confirmed.refresh_from_db()
     reminder_email(booking=confirmed, party="buyer", lead_minutes=120)
     reminder_email(booking=confirmed, party="seller", lead_minutes=24 * 60)
@@ -146,6 +147,9 @@ def test_the_invitation_says_who_invited_and_that_nobody_asks_for_a_payment(
     buyer.save()
     for language in ("en", "fr"):
         mail.outbox.clear()
+        # Before the seller chose a language, the invitation is in the station's (bookings.languages).
+        paris_11.language = language
+        paris_11.save(update_fields=["language"])
         with django_capture_on_commit_callbacks(execute=True):
             booking = _book(buyer, paris_11, 10 if language == "en" else 11, language=language)
         invite = next(message for message in mail.outbox if message.to == ["seller@example.net"])

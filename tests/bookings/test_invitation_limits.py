@@ -17,6 +17,7 @@ from charter.models import BookingCharterReview
 from stations.models import SpaceKind
 from tests import factories
 from tests.bookings.test_race import run_together
+from tests.clock import pinned_clock
 from tests.conftest import _staffed_station
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +29,7 @@ NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
 FRIDAY = date(2026, 6, 12)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture

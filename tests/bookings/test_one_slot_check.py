@@ -9,7 +9,6 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 
 from bookings.assignment import station_reassign_officers
 from bookings.exceptions import NoOfficerFree, SlotUnavailable, StationUnderPressure
@@ -19,6 +18,7 @@ from bookings.services import booking_create
 from bookings.slots.booking_check import slot_check
 from stations.models import SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
 
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
 TOMORROW = date(2026, 6, 11)
@@ -27,10 +27,7 @@ HALF = timedelta(minutes=30)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _paris(hour: int, minute: int = 0, day=TOMORROW) -> datetime:

@@ -17,6 +17,8 @@ from bookings.services import booking_accept, booking_create
 from stations.models import Closure, SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
@@ -24,10 +26,7 @@ NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)  # Wednesday 08:00 in Paris
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _slots(station, day_offset=2):
@@ -103,7 +102,7 @@ def test_bookings_made_before_the_switch_stay(paris_11, officer, buyer, seller, 
 
     booking.refresh_from_db()
     assert booking.status == S.PENDING
-    booking_accept(booking=booking, charter_version=charter)
+    booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
 

@@ -8,7 +8,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -23,6 +22,7 @@ from bookings.services import booking_create
 from stations.models import SpaceKind
 from tests import factories
 from tests.charter_forms import charter_accepted
+from tests.clock import pinned_clock
 
 S = BookingStatus
 THREADS = 20
@@ -35,10 +35,7 @@ pytestmark = pytest.mark.postgres
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def tomorrows_first_slot(station, kind=SpaceKind.ROOM):

@@ -19,6 +19,8 @@ from bookings.services import booking_cancel
 from bookings.tasks import send_reminder
 from stations.models import SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 S = BookingStatus
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -29,10 +31,7 @@ HOUR = timedelta(hours=1)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture
@@ -283,7 +282,7 @@ def test_the_seller_confirmation_email_carries_the_cancel_link(
         buyer=buyer, station=paris_11, starts_at=datetime(2026, 6, 12, 10, tzinfo=PARIS), item_title="Vélo", **seller
     )
     with django_capture_on_commit_callbacks(execute=True):
-        booking = booking_accept(booking=pending, charter_version=charter)
+        booking = booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter)
 
     (message,) = [m for m in mail.outbox if m.to == [seller["seller_email"]]]
     assert seller_cancel_path(booking) in message.body

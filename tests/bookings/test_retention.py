@@ -20,6 +20,7 @@ from bookings.selectors import booking_statistics, buyer_bookings
 from charter.models import BookingCharterReview, CharterOverride
 from stations.models import SpaceKind
 from tests import factories
+from tests.clock import pinned_clock
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
@@ -28,10 +29,7 @@ DAY = timedelta(days=1)
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 @pytest.fixture

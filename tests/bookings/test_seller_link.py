@@ -19,7 +19,7 @@ from bookings.links import (
 from bookings.models import Booking, BookingEvent, BookingStatus
 from stations.models import SpaceKind
 from tests import factories
-from tests.charter_forms import charter_accepted
+from tests.charter_forms import charter_accepted, seller_accepted
 
 S = BookingStatus
 
@@ -209,7 +209,7 @@ def test_opening_the_link_twice_or_with_head_still_changes_nothing(client, booki
 def test_accepting_with_the_charter_box_confirms(client, booking, charter, django_capture_on_commit_callbacks):
     url = invite_url(booking)  # once: a token signed a second later differs (its timestamp)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, charter_accepted(action="accept"))
+        response = client.post(url, seller_accepted())
 
     assert response.status_code == 302
     assert response.url == url
@@ -239,7 +239,7 @@ def test_accepting_a_forbidden_item_changes_nothing(client, make_booking):
     booking = make_booking(item_title="Machette de jardin")
     before = snapshot(booking)
 
-    response = client.post(invite_url(booking), charter_accepted(action="accept"))
+    response = client.post(invite_url(booking), seller_accepted())
 
     assert response.status_code in (302, 400)
     assert snapshot(booking) == before
@@ -275,13 +275,13 @@ def test_reusing_the_link_after_an_answer_shows_the_answer_and_changes_nothing(
     client, booking, django_capture_on_commit_callbacks, first, then
 ):
     url = invite_url(booking)
-    client.post(url, charter_accepted(action=first))
+    client.post(url, seller_accepted(action=first))
     before = snapshot(booking)
     assert before[0] == {"accept": S.CONFIRMED, "decline": S.DECLINED}[first]
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         shown = client.get(url)
-        replayed = client.post(url, charter_accepted(action=then))
+        replayed = client.post(url, seller_accepted(action=then))
 
     for response in (shown, replayed):
         assert response.status_code == 200
@@ -295,7 +295,7 @@ def test_a_link_to_a_booking_the_buyer_cancelled_shows_it_is_closed(client, make
     booking = make_booking(status=S.CANCELLED)
     before = snapshot(booking)
 
-    response = client.post(invite_url(booking), charter_accepted(action="accept"))
+    response = client.post(invite_url(booking), seller_accepted())
 
     assert response.status_code == 200
     assert "bookings/seller/answered.html" in [t.name for t in response.templates]
@@ -307,7 +307,7 @@ def test_a_tampered_link_is_not_found_and_changes_nothing(client, booking, metho
     before = snapshot(booking)
     token = tamper(seller_token(booking), len(seller_token(booking)) // 2)
 
-    response = getattr(client, method)(invite_url(token), charter_accepted(action="accept"))
+    response = getattr(client, method)(invite_url(token), seller_accepted())
 
     assert response.status_code == 404
     assert snapshot(booking) == before
@@ -319,7 +319,7 @@ def test_a_link_signed_with_another_salt_is_not_found(client, booking, method):
     token = signing.dumps({"b": booking.pk, "n": booking.invite_nonce}, salt="other-purpose", compress=True)
     before = snapshot(booking)
 
-    response = getattr(client, method)(invite_url(token), charter_accepted(action="accept"))
+    response = getattr(client, method)(invite_url(token), seller_accepted())
 
     assert response.status_code == 404
     assert snapshot(booking) == before
@@ -330,7 +330,7 @@ def test_an_expired_link_is_gone_and_changes_nothing(client, make_booking, metho
     booking = make_booking(hold_expires_at=timezone.now() - timedelta(minutes=1))
     before = snapshot(booking)
 
-    response = getattr(client, method)(invite_url(booking), charter_accepted(action="accept"))
+    response = getattr(client, method)(invite_url(booking), seller_accepted())
 
     assert response.status_code == 410
     assert "bookings/seller/expired_link.html" in [t.name for t in response.templates]

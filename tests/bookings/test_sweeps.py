@@ -16,7 +16,8 @@ from kombu.exceptions import OperationalError
 
 from bookings import tasks
 from bookings.models import Actor, BookingEvent, BookingStatus, ScheduleDelivery
-from bookings.outbox import enqueue, events_notify_pending, settle_time
+from bookings.notifications import events_notify_pending
+from bookings.outbox import enqueue, settle_time
 from bookings.schedule import schedule_send, schedules_sweep, station_day_schedule
 from bookings.services import bookings_mark_no_shows
 from config.celery import app

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +23,9 @@ from charter.services import (
 )
 from stations.models import SpaceKind
 from tests import factories
-from tests.charter_forms import charter_accepted
+from tests.charter_forms import seller_accepted
+from tests.clock import pinned_clock
+from tests.factories import SELLER_NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +35,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _slots(station, kind=SpaceKind.ROOM):
@@ -151,7 +149,7 @@ def test_the_seller_sees_which_charter_version_they_accept_and_must_tick_it(
     booking.refresh_from_db()
     assert (booking.status, booking.seller_charter_version) == (BookingStatus.PENDING, None)
 
-    invite(client, booking, **charter_accepted(action="accept"))
+    invite(client, booking, **seller_accepted())
 
     booking.refresh_from_db()
     assert (booking.status, booking.seller_charter_version) == (BookingStatus.CONFIRMED, charter)
@@ -173,7 +171,7 @@ def test_the_seller_is_told_an_officer_will_look_at_a_review_item(
 def test_publishing_leaves_bookings_on_the_versions_their_parties_accepted(
     buyer, other_buyer, paris_11, officer, charter, seller
 ):
-    confirmed = booking_accept(booking=book(buyer, paris_11, seller), charter_version=charter)
+    confirmed = booking_accept(**SELLER_NAMES, booking=book(buyer, paris_11, seller), charter_version=charter)
     pending = book(buyer, paris_11, seller, slot_index=1)
     v2 = draft_of(charter, 2)
 
@@ -186,7 +184,7 @@ def test_publishing_leaves_bookings_on_the_versions_their_parties_accepted(
     assert confirmed.charter_review.version == charter
     # From now on, acceptances and new bookings are under version 2.
     assert charter_current() == v2
-    booking_accept(booking=pending, charter_version=charter_current())
+    booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter_current())
     pending.refresh_from_db()
     assert (pending.buyer_charter_version, pending.seller_charter_version) == (charter, v2)
     assert pending.charter_review.version == v2
@@ -200,7 +198,7 @@ def test_a_newer_version_that_forbids_the_item_stops_the_seller_accepting(
     booking = book(buyer, paris_11, seller, title="Guitare folk")
     charter_version_publish(version=draft_of(charter, 2, GUITARS))
 
-    response = invite(client, booking, **charter_accepted(action="accept"))
+    response = invite(client, booking, **seller_accepted())
 
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -219,7 +217,7 @@ def test_a_staff_override_to_allowed_lets_the_seller_accept_under_the_newer_vers
         review=booking.charter_review, verdict="allowed", reason="Small travel guitar, checked.", user=staff_11e
     )
 
-    booking_accept(booking=booking, charter_version=v2)
+    booking_accept(**SELLER_NAMES, booking=booking, charter_version=v2)
 
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
@@ -242,7 +240,7 @@ def test_a_staff_override_to_forbidden_stops_the_seller_with_a_public_reason(
     )
 
     with pytest.raises(CharterViolation) as refused:
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
 
     assert str(refused.value.message) == str(STAFF_REFUSED)
     assert "Stolen" not in str(refused.value.message)

@@ -4,7 +4,6 @@ the charter check of bookings (column, filter, inline, override), all within the
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from charter.selectors import charter_check, charter_current
 from charter.services import charter_review_record
 from stations.models import Room
 from tests import factories
+from tests.clock import pinned_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 BOOKINGS = reverse("admin:bookings_booking_changelist")

@@ -162,6 +162,34 @@ def test_a_term_that_itself_names_the_toy_word_is_not_excused():
     assert check_item(rules, title="Ivory figurine, antique").forbidden
 
 
+def test_a_not_line_says_where_a_general_exceptions_word_qualifies_nothing():
+    qualifiers = compile_qualifiers("before: pièces\nbefore: piece\nnot: pour pièces\nnot: piece set")
+    rules = [
+        compile_rule(rule_id=1, category="blade", terms="knives", qualifiers=qualifiers),
+        compile_rule(rule_id=2, category="vehicle", verdict="allowed", terms="xsara", qualifiers=qualifiers),
+    ]
+
+    # A car sold "pour pièces" is the whole car, broken; eight knives are knives.
+    assert check_item(rules, title="Pour pièces ou à réparer", description="Ma vieille Xsara").space_kind == "bay"
+    assert check_item(rules, title="Wusthof block", description="8 piece set, knives sharp").verdict != "allowed"
+    # Without the "not:" phrase the word still qualifies.
+    assert check_item(rules, title="Pièces Xsara", description="Ma vieille Xsara").space_kind == "room"
+    assert invalid_qualifiers("not: pour pièces\nnot: ...") == ["..."]
+
+
+def test_a_vehicle_only_in_the_description_of_a_refused_things_listing_is_not_sent_to_a_bay():
+    rules = [
+        compile_rule(rule_id=1, category="bulky", terms="divan\nmatelas", qualifiers=QUALIFIERS),
+        compile_rule(rule_id=2, category="vehicle", verdict="allowed", terms="camion\nvoiture", qualifiers=QUALIFIERS),
+    ]
+
+    divan = check_item(rules, title="Divan 3 places", description="Pas de place dans le camion, à venir chercher.")
+
+    assert (divan.verdict, divan.space_kind) == ("forbidden", "room")
+    assert check_item(rules, title="Camion benne", description="Avec un vieux matelas dedans").space_kind == "bay"
+    assert check_item(rules, title="À vendre", description="Ma voiture, 120 000 km").space_kind == "bay"
+
+
 # --- the files and the versions made of them ---------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from charter.phrases import normalise, word_forms
 from charter.validator import (
     BAY,
     FORBIDDEN,
@@ -11,6 +10,8 @@ from charter.validator import (
     check_item,
     compile_rule,
     invalid_phrases,
+    normalise,
+    word_forms,
 )
 
 

@@ -39,6 +39,8 @@ def _sign_up_and_verify(page, screenshot):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("meet at a police station")
     page.get_by_role("link", name="Sign up").click()
+    page.get_by_label("First name").fill("Alex")
+    page.get_by_label("Last name").fill("Acheteur")
     page.get_by_label("Email").fill(BUYER_EMAIL)
     page.locator("#id_password1").fill(BUYER_PASSWORD)
     page.locator("#id_password2").fill(BUYER_PASSWORD)
@@ -118,6 +120,8 @@ def _seller_accepts(page, station, reference, live_server, screenshot):
     expect(page.get_by_text("No weapons, no blades, no bulky goods.")).to_be_visible()
     screenshot(page, "5-seller-invite")
 
+    page.get_by_label("First name").fill("Camille")
+    page.get_by_label("Last name").fill("Vendeur")
     page.get_by_label("I have read the charter and the item is not forbidden.").check()
     page.get_by_role("button", name="Accept the meeting").click()
     expect(page.get_by_role("alert")).to_contain_text("confirmed")

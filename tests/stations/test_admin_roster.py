@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.test import Client
 from django.urls import reverse
@@ -13,16 +12,14 @@ from django.urls import reverse
 from stations.models import Officer, OfficerAbsence, Shift
 from stations.services import shifts_create_week
 from tests import factories
+from tests.clock import pinned_clock
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)  # Friday; Paris springs forward on Sunday 29 March
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _week_url(station):

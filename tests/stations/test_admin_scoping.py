@@ -35,6 +35,7 @@ READABLE_BY_STAFF = {"charter.charterversion"}
 DELETABLE_BY_STAFF = {
     "stations.room",
     "stations.parkingbay",
+    "stations.exchangezone",
     "stations.openinghours",
     "stations.closure",
     "stations.officer",

@@ -3,13 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import BookingStatus
 from stations.models import Room, Shift, Station
 from tests import factories
+from tests.clock import pinned_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +19,7 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _booking(station, **fields):

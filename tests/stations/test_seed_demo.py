@@ -120,18 +120,22 @@ def test_paris_shifts_start_at_nine_local_time_after_the_clock_change(seeded):
     assert timezone.localtime(starts[0], station.zone).time() == time(9, 0)
 
 
-def test_kennewick_offers_bays_around_the_clock_and_no_rooms(seeded):
+def test_kennewick_is_a_safe_exchange_zone_with_house_rules_and_no_bookable_slot(seeded):
     station = Station.objects.get(slug="kennewick")
     day = AFTER_DST
 
-    bays = station_free_slots(station=station, kind=SpaceKind.BAY, first_day=day, last_day=day, now=NOW)
-    rooms = station_free_slots(station=station, kind=SpaceKind.ROOM, first_day=day, last_day=day, now=NOW)
+    slots = {
+        kind: station_free_slots(station=station, kind=kind, first_day=day, last_day=day, now=NOW)
+        for kind in SpaceKind.values
+    }
 
-    assert rooms == []
+    assert slots == {SpaceKind.ROOM: [], SpaceKind.BAY: [], SpaceKind.ZONE: []}
+    zones = station.spaces.filter(kind=SpaceKind.ZONE, is_active=True)
+    assert zones.count() == 2
+    assert all("Open 24 hours" in zone.house_rules for zone in zones)
+    assert not station.spaces.exclude(kind=SpaceKind.ZONE).exists()
     assert station.officers.count() == 0
-    assert _local_times(bays, day)[0] == time(0, 0)
-    assert _local_times(bays, day)[-1] == time(23, 0)
-    assert all(len(slot.free_space_ids) == 2 for slot in bays)
+    assert not station.opening_hours.exists()
 
 
 def test_demo_buyer_logs_in_through_allauth_with_a_verified_address(seeded, client):

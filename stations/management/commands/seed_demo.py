@@ -35,28 +35,34 @@ PARIS_STATIONS = [
     {
         "slug": "paris-11",
         "name": "Commissariat central du 11e arrondissement",
+        "name_en": "Central police station, 11th arrondissement",
         "address": "107 boulevard Voltaire\n75011 Paris",
         "latitude": Decimal("48.858900"),
         "longitude": Decimal("2.378700"),
         "access_notes": "Métro Voltaire (ligne 9). Présentez-vous à l'accueil avec votre code de réservation.",
+        "access_notes_en": "Metro Voltaire (line 9). Go to the front desk with your booking code.",
         "officers": [("Camille", "Martin"), ("Julien", "Bernard"), ("Sofia", "Haddad")],
     },
     {
         "slug": "paris-13",
         "name": "Commissariat central du 13e arrondissement",
+        "name_en": "Central police station, 13th arrondissement",
         "address": "144 boulevard de l'Hôpital\n75013 Paris",
         "latitude": Decimal("48.833200"),
         "longitude": Decimal("2.356300"),
         "access_notes": "Métro Place d'Italie (lignes 5, 6 et 7). Présentez-vous à l'accueil avec votre code.",
+        "access_notes_en": "Metro Place d'Italie (lines 5, 6 and 7). Go to the front desk with your code.",
         "officers": [("Léa", "Nguyen"), ("Mathieu", "Robert"), ("Karim", "Benali")],
     },
     {
         "slug": "paris-17",
         "name": "Commissariat central du 17e arrondissement",
+        "name_en": "Central police station, 17th arrondissement",
         "address": "19-21 rue Truffaut\n75017 Paris",
         "latitude": Decimal("48.884900"),
         "longitude": Decimal("2.322500"),
         "access_notes": "Métro La Fourche (ligne 13). Présentez-vous à l'accueil avec votre code de réservation.",
+        "access_notes_en": "Metro La Fourche (line 13). Go to the front desk with your booking code.",
         "officers": [("Claire", "Lefèvre"), ("Thomas", "Petit"), ("Inès", "Moreau")],
     },
 ]
@@ -67,18 +73,30 @@ PARIS_HOURS = [(weekday, time(9, 0), time(12, 0)) for weekday in range(5)]
 PARIS_HOURS += [(weekday, time(14, 0), time(19, 0)) for weekday in range(5)]
 PARIS_HOURS += [(5, time(10, 0), time(17, 0))]
 
+# Each text in French, then in English: (name, name_en, description, description_en).
 PARIS_ROOMS = [
-    ("Salle d'échange 1", "Rez-de-chaussée, à droite de l'accueil."),
-    ("Salle d'échange 2", "Rez-de-chaussée, à gauche de l'accueil."),
+    (
+        "Salle d'échange 1",
+        "Exchange room 1",
+        "Rez-de-chaussée, à droite de l'accueil.",
+        "Ground floor, right of the front desk.",
+    ),
+    (
+        "Salle d'échange 2",
+        "Exchange room 2",
+        "Rez-de-chaussée, à gauche de l'accueil.",
+        "Ground floor, left of the front desk.",
+    ),
 ]
-PARIS_BAYS = [
-    ("Place 1", "Place matérialisée devant le commissariat, pour les ventes de véhicules."),
-    ("Place 2", "Place matérialisée devant le commissariat, pour les ventes de véhicules."),
-]
+_BAY_FR = "Place matérialisée devant le commissariat, pour les ventes de véhicules."
+_BAY_EN = "Marked bay in front of the station, for vehicle sales."
+PARIS_BAYS = [("Place 1", "Bay 1", _BAY_FR, _BAY_EN), ("Place 2", "Bay 2", _BAY_FR, _BAY_EN)]
 
 KENNEWICK = {
     "slug": "kennewick",
-    "name": "Kennewick Police Department",
+    "name": "Commissariat de Kennewick",
+    "name_en": "Kennewick Police Department",
+    "country": "US",
     "address": "211 W 6th Ave\nKennewick, WA 99336\nUnited States",
     "time_zone": "America/Los_Angeles",
     "language": "en",
@@ -87,15 +105,27 @@ KENNEWICK = {
     # The department's front-desk line as published by the city; not checked
     # against a live directory, and a demo value only.
     "phone": "+1 509-585-4208",
-    "access_notes": "Safe exchange zone: marked spots in front of the station, in public view and "
+    "access_notes": "Zone d'échange sécurisée : places matérialisées devant le commissariat, à la vue de tous "
+    "et filmées par ses caméras, ouvertes jour et nuit.",
+    "access_notes_en": "Safe exchange zone: marked spots in front of the station, in public view and "
     "recorded by the station's cameras, open around the clock.",
 }
-KENNEWICK_BAYS = [
-    ("Safe Exchange Spot 1", "Marked parking spot in front of the station, covered by the cameras."),
-    ("Safe Exchange Spot 2", "Marked parking spot in front of the station, covered by the cameras."),
+# Kennewick's safe exchange zone: walk-in, camera-watched, open around the clock, never
+# booked (stations.models.SpaceKind.ZONE). It has no opening hours: the zone is open 24 hours.
+KENNEWICK_ZONE_RULES = (
+    "Ouvert 24 h/24, tous les jours ; ni réservation ni agent : les places sont à la vue de tous et "
+    "filmées par les caméras du commissariat. Rencontrez-vous de jour si possible, restez en vue du "
+    "bâtiment et venez accompagné. Armes, drogues et alcool interdits. En cas d'urgence, appelez le 911.",
+    "Open 24 hours, every day; no booking and no officer: the spots are in public view and recorded "
+    "by the station's cameras. Meet in daylight when you can, stay in view of the building, and bring "
+    "a friend. Weapons, drugs and alcohol are not allowed. In an emergency, call 911.",
+)
+_SPOT_FR = "Place matérialisée devant le commissariat, couverte par les caméras."
+_SPOT_EN = "Marked parking spot in front of the station, covered by the cameras."
+KENNEWICK_ZONES = [
+    ("Place d'échange sécurisée 1", "Safe Exchange Spot 1", _SPOT_FR, _SPOT_EN),
+    ("Place d'échange sécurisée 2", "Safe Exchange Spot 2", _SPOT_FR, _SPOT_EN),
 ]
-# A time field cannot say 24:00, so the day ends at 23:59 (the last slot starts 23:00).
-KENNEWICK_HOURS = [(weekday, time(0, 0), time(23, 59)) for weekday in range(7)]
 
 OFFICERS_ON_DUTY = 2  # one per room; the third officer of each station is off that day
 
@@ -141,12 +171,16 @@ class Command(BaseCommand):
         self.stdout.write(_format_table([(_("Email"), _("Password"), _("For")), *logins]))
 
 
-def _seed_station(*, slug: str, spaces: list[tuple[str, str, str]], hours, **fields) -> Station:
+def _seed_station(*, slug: str, spaces: list[tuple], hours, **fields) -> Station:
     station, _created = Station.objects.update_or_create(slug=slug, defaults={**fields, "is_active": True})
-    for kind, name, description in spaces:
-        Space.objects.update_or_create(
-            station=station, name=name, defaults={"kind": kind, "description": description, "is_active": True}
-        )
+    for kind, name, name_en, description, description_en, *house_rules in spaces:
+        # Matched on the English name too: an earlier run named Kennewick's spots in English only.
+        space = Space.objects.filter(station=station, name__in=[name, name_en]).order_by("-name").first()
+        space = space or Space(station=station)
+        space.name, space.name_en, space.kind, space.is_active = name, name_en, kind, True
+        space.description, space.description_en = description, description_en
+        space.house_rules, space.house_rules_en = house_rules or ("", "")
+        space.save()
     for weekday, opens_at, closes_at in hours:
         OpeningHours.objects.update_or_create(
             station=station, weekday=weekday, opens_at=opens_at, defaults={"closes_at": closes_at}
@@ -155,17 +189,20 @@ def _seed_station(*, slug: str, spaces: list[tuple[str, str, str]], hours, **fie
 
 
 def _seed_paris_station(spec: dict) -> Station:
-    spaces = [(SpaceKind.ROOM, name, description) for name, description in PARIS_ROOMS]
-    spaces += [(SpaceKind.BAY, name, description) for name, description in PARIS_BAYS]
+    spaces = [(SpaceKind.ROOM, *texts) for texts in PARIS_ROOMS]
+    spaces += [(SpaceKind.BAY, *texts) for texts in PARIS_BAYS]
     station = _seed_station(
         slug=spec["slug"],
         name=spec["name"],
+        name_en=spec["name_en"],
+        country="FR",
         address=spec["address"],
         time_zone="Europe/Paris",
         latitude=spec["latitude"],
         longitude=spec["longitude"],
         phone=PARIS_PHONE,
         access_notes=spec["access_notes"],
+        access_notes_en=spec["access_notes_en"],
         spaces=spaces,
         hours=PARIS_HOURS,
     )
@@ -189,8 +226,11 @@ def _seed_paris_station(spec: dict) -> Station:
 
 
 def _seed_kennewick() -> Station:
-    spaces = [(SpaceKind.BAY, name, description) for name, description in KENNEWICK_BAYS]
-    return _seed_station(**KENNEWICK, spaces=spaces, hours=KENNEWICK_HOURS)
+    spaces = [(SpaceKind.ZONE, *texts, *KENNEWICK_ZONE_RULES) for texts in KENNEWICK_ZONES]
+    station = _seed_station(**KENNEWICK, spaces=spaces, hours=[])
+    # Earlier demo data opened its bays 00:00-23:59 to make them bookable; the zone needs no hours.
+    station.opening_hours.all().delete()
+    return station
 
 
 def _local_day_bounds(day: date, zone) -> tuple[datetime, datetime]:

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from bookings.services import booking_accept
+from tests.factories import SELLER_NAMES
 
 from .helpers import NOW, book
 
@@ -21,4 +22,4 @@ def pending(buyer, paris_11, officer, charter, seller):
 
 @pytest.fixture
 def confirmed(pending, charter):
-    return booking_accept(booking=pending, charter_version=charter)
+    return booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter)

@@ -23,6 +23,7 @@ from bookings.services import (
 )
 from stations.models import SpaceKind
 from tests import factories
+from tests.factories import SELLER_NAMES
 
 from .helpers import NOW, PARIS, REFERENCE, SAME_DAY_SLOT, SLOT, S, book, recipients
 
@@ -127,7 +128,7 @@ def test_no_email_to_the_buyer_ever_carries_the_seller_link(
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(buyer, paris_11, seller)
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**SELLER_NAMES, booking=booking, charter_version=charter)
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking=booking, role=Actor.BUYER, user=buyer, reason="Plus besoin")
     token = seller_token(booking)

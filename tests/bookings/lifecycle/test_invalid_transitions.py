@@ -21,6 +21,7 @@ from bookings.services import (
 )
 from stations.models import SpaceKind
 from tests import factories
+from tests.factories import SELLER_NAMES
 
 from .helpers import NOW, SLOT, S
 
@@ -35,7 +36,10 @@ def _staff(request):
 
 
 ACTIONS = {
-    "accept": (lambda b, r: booking_accept(booking=b, charter_version=r.getfixturevalue("charter")), {S.PENDING}),
+    "accept": (
+        lambda b, r: booking_accept(**SELLER_NAMES, booking=b, charter_version=r.getfixturevalue("charter")),
+        {S.PENDING},
+    ),
     "decline": (lambda b, r: booking_decline(booking=b), {S.PENDING}),
     # Only once the deadline has passed: see test_a_hold_cannot_be_expired_before_its_deadline.
     "expire": (lambda b, r: booking_expire(booking=b, now=b.hold_expires_at), {S.PENDING}),
@@ -112,7 +116,7 @@ def test_a_stale_instance_cannot_undo_a_newer_answer(pending, charter, buyer):
     # The seller's page loaded the booking before the buyer cancelled.
     stale_status = stale.status
     with pytest.raises(InvalidTransition):
-        booking_accept(booking=stale, charter_version=charter)
+        booking_accept(**SELLER_NAMES, booking=stale, charter_version=charter)
 
     assert stale_status == S.PENDING
     pending.refresh_from_db()

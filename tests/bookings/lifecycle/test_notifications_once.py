@@ -12,6 +12,7 @@ from bookings.services import (
     booking_record_outcome,
 )
 from bookings.tasks import notify_booking_event
+from tests.factories import SELLER_NAMES
 
 from .helpers import NOW, PARIS, S, book, recipients
 
@@ -52,7 +53,7 @@ def test_check_in_and_outcome_send_no_email(confirmed, staff_11e, django_capture
 
 def test_emails_use_the_station_time_zone(pending, charter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=pending, charter_version=charter)
+        booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter)
 
     # 08:00 UTC is 10:00 in Paris in June.
     assert all("10:00" in m.body for m in mail.outbox)

@@ -17,6 +17,7 @@ from bookings.services import (
     booking_decline,
 )
 from tests import factories
+from tests.factories import SELLER_NAMES
 
 from .helpers import NOW, SLOT, S, attachment, book, recipients, statuses
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_accept_confirms_and_records_the_sellers_charter_version(pending, charter):
-    booking = booking_accept(booking=pending, charter_version=charter)
+    booking = booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter)
 
     booking.refresh_from_db()
     assert booking.status == S.CONFIRMED
@@ -43,7 +44,7 @@ def test_accept_checks_the_item_against_the_charter_the_seller_accepts(pending, 
     factories.RuleFactory(version=newer, category="bulky", terms="velo", exceptions="")
 
     with pytest.raises(CharterViolation):
-        booking_accept(booking=pending, charter_version=newer)
+        booking_accept(**SELLER_NAMES, booking=pending, charter_version=newer)
 
     pending.refresh_from_db()
     assert pending.status == S.PENDING
@@ -55,7 +56,7 @@ def test_confirmation_emails_both_parties_with_a_calendar_file_and_a_qr_code(
     pending, charter, buyer, seller, officer, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        booking = booking_accept(booking=pending, charter_version=charter)
+        booking = booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter)
 
     # The officer's assignment email is tested in tests/bookings/test_assignment.py.
     parties = [m for m in mail.outbox if m.to != [officer.user.email]]
@@ -105,7 +106,7 @@ def test_the_seller_cannot_answer_after_the_deadline(pending, charter, answer):
 
     with pytest.raises(InvalidTransition):
         if answer == "accept":
-            booking_accept(booking=pending, charter_version=charter, now=after)
+            booking_accept(**SELLER_NAMES, booking=pending, charter_version=charter, now=after)
         else:
             booking_decline(booking=pending, now=after)
 

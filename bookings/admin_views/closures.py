@@ -13,8 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.closures import closure_affected_bookings, closure_save
-
-from ..models import Closure
+from stations.models import Closure
 
 
 class ClosureForm(forms.ModelForm):

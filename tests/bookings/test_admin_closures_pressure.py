@@ -3,13 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from bookings.models import BookingStatus, CancelCause
 from stations.models import Closure, Room, Station
 from tests import factories
+from tests.clock import pinned_clock
 
 S = BookingStatus
 NOW = datetime(2026, 6, 10, 6, 0, tzinfo=UTC)
@@ -19,10 +19,7 @@ STATIONS = reverse("admin:stations_station_changelist")
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
+_pinned_clock = pinned_clock(NOW)
 
 
 def _booking(station, starts_at, status=S.CONFIRMED):
