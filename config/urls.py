@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from api.routes import api
+from api.views import proposal_open
+
 from . import dev_views
 
 urlpatterns = [
@@ -11,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The partner API (docs/partners.md) and the proposal link it builds.
+    path("api/v1/", api.urls),
+    path("book/", proposal_open, name="api-proposal-open"),
 ]
 
 # The development mailbox lists password-reset and seller links: it exists only in the

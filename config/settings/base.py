@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "stations",
     "charter",
     "bookings",
+    # The partner API; "ninja" serves Swagger UI's files from static/, not from a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
