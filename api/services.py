@@ -7,22 +7,23 @@ from .keys import key_digest, key_new, webhook_secret_new
 from .models import PartnerKey, Scope
 
 
+def partner_key_issue(*, key: PartnerKey, created_by) -> str:
+    """Give an unsaved row (the admin's form) its key and save it; the key is returned once, never stored."""
+    new = key_new()
+    key.prefix, key.digest, key.created_by = new.prefix, key_digest(new.key), created_by
+    key.scopes = [scope for scope in Scope.values if scope in (key.scopes or [])]
+    if key.webhook_url and not key.webhook_secret:
+        key.webhook_secret = webhook_secret_new()
+    key.save()
+    return new.key
+
+
 def partner_key_create(
     *, name: str, scopes: list[str], created_by, requests_per_minute: int = 60, webhook_url: str = ""
 ) -> tuple[PartnerKey, str]:
     """The new key's row and the key itself, which is shown once and never again."""
-    new = key_new()
-    row = PartnerKey.objects.create(
-        name=name,
-        prefix=new.prefix,
-        digest=key_digest(new.key),
-        scopes=[scope for scope in Scope.values if scope in scopes],
-        requests_per_minute=requests_per_minute,
-        webhook_url=webhook_url,
-        webhook_secret=webhook_secret_new() if webhook_url else "",
-        created_by=created_by,
-    )
-    return row, new.key
+    row = PartnerKey(name=name, scopes=scopes, requests_per_minute=requests_per_minute, webhook_url=webhook_url)
+    return row, partner_key_issue(key=row, created_by=created_by)
 
 
 def partner_key_revoke(*, key: PartnerKey) -> None:
