@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
     # Django never deletes an expired session row by itself; it may hold a login's
     # email or allauth's state (docs: "Clearing the session store").
     "clear-expired-sessions": _sweep("bookings.tasks.clear_expired_sessions", 3600),
+    # Partner webhooks left undelivered (api.webhooks: a lost message, or retries exhausted).
+    "resend-partner-webhooks": _sweep("api.tasks.sweep_webhooks", 120),
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
