@@ -10,7 +10,7 @@ from typing import Literal
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.openapi.docs import Swagger
 
 from bookings.selectors import station_booking_days, station_free_slots
@@ -42,23 +42,20 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 class StationFilters(Schema):
-    city: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    limit: int = 50
+    city: str = Field("", max_length=100, description="A word of the station's address (its city).")
+    lat: float | None = Field(None, ge=-90, le=90, description="With lon: nearest stations first.")
+    lon: float | None = Field(None, ge=-180, le=180)
+    limit: int = Field(50, ge=1, le=100)
 
 
 def _check_filters(filters: StationFilters) -> None:
+    # The pair cannot be said in the schema (JSON Schema has no "both or neither" for parameters).
     if (filters.lat is None) != (filters.lon is None):
         raise ApiError(422, "invalid_input", _("Give both lat and lon, or neither."))
-    if filters.lat is not None and not (-90 <= filters.lat <= 90 and -180 <= filters.lon <= 180):
-        raise ApiError(422, "invalid_input", _("lat is between -90 and 90, lon between -180 and 180."))
-    if not 1 <= filters.limit <= 100 or len(filters.city) > 100:
-        raise ApiError(422, "invalid_input", _("limit is between 1 and 100, city at most 100 characters."))
 
 
 @api.get("/stations", response={200: list[StationOut], **ERRORS}, auth=auth.READ, tags=["stations"])
@@ -133,7 +130,7 @@ def proposal(request, payload: ProposalIn):
     A partner never books in anyone's name: the link only proposes; the buyer books with their account.
     """
     try:
-        checked = proposal_validate(**payload.dict())
+        checked = proposal_validate(**payload.model_dump())
     except ProposalInvalid as invalid:
         raise ApiError(422, invalid.code, invalid.message) from None
     path, expires_at = proposal_link(proposal=checked, partner=request.auth)

@@ -1,7 +1,22 @@
+import re
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, BaseModel
+
+# What no database column can store (PostgreSQL refuses NUL; lone surrogates cannot be encoded):
+# config/input_guard.py refuses it in URLs and forms, these in JSON bodies.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    if UNSTORABLE.search(value):
+        raise ValueError("NUL characters and lone surrogates are not accepted")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class StationOut(Schema):
@@ -49,9 +64,11 @@ class SlotsOut(Schema):
     slots: list[SlotOut]
 
 
-class CharterCheckIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=2000)
+# Request bodies are plain pydantic models: ninja's Schema reads the attributes of whatever it is
+# given, so a JSON string "AAA" would pass, its `title` being str.title.
+class CharterCheckIn(BaseModel):
+    title: Text = Field(min_length=1, max_length=200)
+    description: Text = Field("", max_length=2000)
 
 
 class CharterCheckOut(Schema):
@@ -63,10 +80,10 @@ class CharterCheckOut(Schema):
     charter_version: int
 
 
-class ProposalIn(Schema):
-    station: str = Field(min_length=1, max_length=50)
-    title: str = Field(min_length=1, max_length=200)
-    listing_url: str = Field(min_length=1, max_length=500)
+class ProposalIn(BaseModel):
+    station: Text = Field(min_length=1, max_length=50)
+    title: Text = Field(min_length=1, max_length=200)
+    listing_url: Text = Field(min_length=1, max_length=500)
     role: Literal["seller", "buyer"]
 
 

@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # The API's errors are JSON, the input guard's refusals included (api/middleware.py).
+    "api.middleware.ApiJsonErrorsMiddleware",
     # Before anything reads the session, the body or the database (config/input_guard.py).
     "config.input_guard.UnreadableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -186,3 +186,33 @@ def test_the_schema_and_the_docs_are_served_from_our_own_static_files(client, db
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [
+        ("/api/v1/stations?city=%00", 400, "bad_request"),
+        ("/api/v1/stations/%00", 400, "bad_request"),
+        ("/api/v1/no-such-thing", 404, "not_found"),
+    ],
+)
+def test_refusals_before_the_api_are_json_too(api, url, status, code):
+    response = api.get(url)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == code
+
+
+def test_a_nul_in_a_json_body_is_refused_before_the_database(api, paris_11, charter):
+    payload = {"station": "paris-11\u0000", "title": "Vélo", "listing_url": "https://a.example/1", "role": "buyer"}
+
+    response = api.post("/api/v1/proposals", payload, content_type="application/json")
+
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")
+
+
+def test_a_json_string_is_no_charter_check(api, charter):
+    response = api.post("/api/v1/charter/check", '"a knife"', content_type="application/json")
+
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")
