@@ -23,8 +23,8 @@ from .proposals import ProposalInvalid, proposal_partner, proposal_validate
 FIELDS = ("station", "title", "listing_url", "role")
 
 
-@require_GET
 @verified_email_required
+@require_GET
 def proposal_open(request):
     values = {name: request.GET.get(name, "") for name in FIELDS}
     try:
