@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_switch
+from api.routes import api
+from api.views import proposal_open
 
 from . import dev_views, legal_pages
 
@@ -24,6 +26,9 @@ urlpatterns = [
     # Django's set_language, which also keeps a logged-in buyer's language for their emails.
     path("i18n/setlang/", language_switch, name="set_language"),
     path("admin/", admin.site.urls),
+    # The partner API (docs/partners.md) and the proposal link it builds.
+    path("api/v1/", api.urls),
+    path("book/", proposal_open, name="api-proposal-open"),
 ]
 
 # The development mailbox lists password-reset and seller links: it exists only in the

@@ -1,5 +1,9 @@
 """One row of each admin model, for the walks over every admin page (scoping, authorization matrix)."""
 
+from django.utils import timezone
+
+from api.models import PartnerBooking, PartnerKey, WebhookDelivery, WebhookEvent
+from api.services import partner_key_create
 from bookings.models import BookingBanLift, BookingEvent
 from stations.models import ExchangeZone, ParkingBay, Room
 from stations.permissions import station_staff_group
@@ -40,4 +44,38 @@ OTHER_OBJECTS = {
     "accounts.user": lambda: factories.UserFactory(email="someone@example.org"),
     "auth.group": station_staff_group,
     "account.emailaddress": lambda: factories.UserFactory(email="other@example.org").emailaddress_set.get(),
+}
+
+
+def partner_key():
+    count = PartnerKey.objects.count()
+    return partner_key_create(name=f"Petites annonces {count}", scopes=["read"], created_by=None)[0]
+
+
+def partner_booking():
+    booking = factories.BookingFactory()
+    return PartnerBooking.objects.create(
+        partner=partner_key(),
+        buyer=booking.buyer,
+        station=booking.station,
+        role="buyer",
+        listing_url="https://annonces.example/1",
+        visited_at=timezone.now(),
+        booking=booking,
+    )
+
+
+def webhook_delivery():
+    link = partner_booking()
+    event = BookingEvent.objects.create(booking=link.booking, actor_role="seller", to_status="confirmed")
+    return WebhookDelivery.objects.create(
+        partner=link.partner, booking_event=event, event=WebhookEvent.CONFIRMED, body="{}", created_at=timezone.now()
+    )
+
+
+# The partner API's rows: the prefecture's, not a station's.
+OTHER_OBJECTS |= {
+    "api.partnerkey": partner_key,
+    "api.partnerbooking": partner_booking,
+    "api.webhookdelivery": webhook_delivery,
 }

@@ -20,7 +20,7 @@ from bookings.rebooking import rebooking_token
 from stations.models import SpaceKind
 from stations.permissions import station_staff_group
 from tests import factories
-from tests.admin_objects import STATION_OBJECTS
+from tests.admin_objects import OTHER_OBJECTS, STATION_OBJECTS
 
 
 @dataclass
@@ -58,6 +58,9 @@ def build_world(*, buyer_a, buyer_b, paris_11, paris_13, charter) -> World:
         "auth.group": station_staff_group(),
     }
     objects |= {label: make(paris_11) for label, make in STATION_OBJECTS.items() if label not in objects}
+    objects |= {
+        label: OTHER_OBJECTS[label]() for label in ("api.partnerkey", "api.partnerbooking", "api.webhookdelivery")
+    }
     return World(
         booking=booking,
         pending=_booking(

@@ -64,6 +64,7 @@ class Redirect:
 # What a role may get: a status, or a 302 and where to.
 ANSWERS = {
     "200": 200,
+    "401": 401,  # the partner API without a partner key (Authorization: Bearer)
     "403": 403,  # refused: the admin's prefecture-wide pages, for station staff
     "404": 404,  # as unknown: someone else's booking, another station's row, a forged link
     "405": 405,
@@ -292,6 +293,40 @@ admin:bookings_bookingbanlift_history             admin    admin    admin    adm
 admin:bookings_bookingbanlift_delete              admin    admin    admin    admin    403      404      403
 admin:bookings_bookingbanlift_change              admin    admin    admin    admin    200      404      200
 admin/bookings/bookingbanlift/<path:object_id>/   admin    admin    admin    admin    change   change   change
+
+# The partner API: a partner key (Authorization: Bearer), never a session; its schema and docs are public.
+# The proposal link opens the signed-in buyer's wizard; without its values it goes home
+api-v1:api-root                                   404      404      404      404      404      404      404
+api-v1:openapi-json                               200      200      200      200      200      200      200
+api-v1:openapi-view                               200      200      200      200      200      200      200
+api-v1:stations                                   401      401      401      401      401      401      401
+api-v1:station                                    401      401      401      401      401      401      401
+api-v1:slots                                      401      401      401      401      401      401      401
+api-v1:charter                                    405      405      405      405      405      405      405
+api-v1:proposal                                   405      405      405      405      405      405      405
+api-v1:webhook_secret                             405      405      405      405      405      405      405
+api-proposal-open                                 login    home     home     login    home     home     home
+
+# Partner keys, the bookings that came through them and the webhook log: the prefecture's administrator
+# only; keys are revoked, never deleted, and the rest is read-only
+admin:api_partnerkey_changelist                   admin    admin    admin    admin    403      403      200
+admin:api_partnerkey_add                          admin    admin    admin    admin    403      403      200
+admin:api_partnerkey_history                      admin    admin    admin    admin    403      403      200
+admin:api_partnerkey_delete                       admin    admin    admin    admin    403      403      403
+admin:api_partnerkey_change                       admin    admin    admin    admin    403      403      200
+admin/api/partnerkey/<path:object_id>/            admin    admin    admin    admin    change   change   change
+admin:api_partnerbooking_changelist               admin    admin    admin    admin    403      403      200
+admin:api_partnerbooking_add                      admin    admin    admin    admin    403      403      403
+admin:api_partnerbooking_history                  admin    admin    admin    admin    403      403      200
+admin:api_partnerbooking_delete                   admin    admin    admin    admin    403      403      403
+admin:api_partnerbooking_change                   admin    admin    admin    admin    403      403      200
+admin/api/partnerbooking/<path:object_id>/        admin    admin    admin    admin    change   change   change
+admin:api_webhookdelivery_changelist              admin    admin    admin    admin    403      403      200
+admin:api_webhookdelivery_add                     admin    admin    admin    admin    403      403      403
+admin:api_webhookdelivery_history                 admin    admin    admin    admin    403      403      200
+admin:api_webhookdelivery_delete                  admin    admin    admin    admin    403      403      403
+admin:api_webhookdelivery_change                  admin    admin    admin    admin    403      403      200
+admin/api/webhookdelivery/<path:object_id>/       admin    admin    admin    admin    change   change   change
 
 # Development only (DEBUG and the mailbox backend): it lists password-reset and seller links, so from
 # another machine only a superuser reads it

@@ -1,6 +1,6 @@
 """The apps' imports point one way, and no module imports itself back through others.
 
-accounts <- stations <- charter <- bookings, the admin above the domain.
+accounts <- stations <- charter <- bookings <- api, the admin above the domain.
 
 A domain module (models, services, selectors, views, tasks...) may import its own app
 and the apps below it, never one above: the stations do not know the charter, the
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = ("accounts", "stations", "charter", "bookings")
+LAYERS = ("accounts", "stations", "charter", "bookings", "api")
 ABOVE_THE_DOMAIN = ("admin_views", "management", "migrations")
 
 

@@ -45,12 +45,17 @@ INSTALLED_APPS = [
     "stations",
     "charter",
     "bookings",
+    # The partner API; "ninja" serves Swagger UI's files from static/, not from a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # The API's errors are JSON, the input guard's refusals included (api/middleware.py).
+    "api.middleware.ApiJsonErrorsMiddleware",
     # Before anything reads the session, the body or the database (config/input_guard.py).
     "config.input_guard.UnreadableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -270,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     # Django never deletes an expired session row by itself; it may hold a login's
     # email or allauth's state (docs: "Clearing the session store").
     "clear-expired-sessions": _sweep("bookings.tasks.clear_expired_sessions", 3600),
+    # Partner webhooks left undelivered (api.webhooks: a lost message, or retries exhausted).
+    "resend-partner-webhooks": _sweep("api.tasks.sweep_webhooks", 120),
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -369,5 +369,6 @@ def test_every_sweep_is_on_the_beat_schedule():
         "bookings.tasks.sweep_pending_notifications",
         "bookings.tasks.anonymise_old_bookings",
         "bookings.tasks.clear_expired_sessions",
+        "api.tasks.sweep_webhooks",
     }
     assert all(entry["options"]["expires"] <= entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values())

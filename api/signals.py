@@ -1,0 +1,40 @@
+"""Booking changes a partner is owed, found without touching bookings.services: receivers on its rows.
+
+- A new booking is the partner's when its buyer came through the partner's signed proposal
+  link for that station lately (the wizard's draft lifetime): the latest such visit is attached.
+- A new booking event whose status a partner is owed becomes a webhook delivery (api.webhooks),
+  in the event's own transaction, so that a rolled-back change owes nothing.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from bookings.models import Booking, BookingEvent
+
+from .models import PartnerBooking
+from .webhooks import webhook_for_event
+
+
+@receiver(post_save, sender=Booking, dispatch_uid="api.partner_booking_attach")
+def partner_booking_attach(sender, instance: Booking, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    since = instance.created_at - timedelta(hours=settings.BOOKINGS_DRAFT_HOURS)
+    visit = (
+        PartnerBooking.objects.filter(
+            buyer_id=instance.buyer_id, station_id=instance.station_id, booking__isnull=True, visited_at__gte=since
+        )
+        .order_by("-visited_at", "-id")
+        .first()
+    )
+    if visit is not None:
+        PartnerBooking.objects.filter(pk=visit.pk, booking__isnull=True).update(booking=instance)
+
+
+@receiver(post_save, sender=BookingEvent, dispatch_uid="api.partner_webhook")
+def partner_webhook(sender, instance: BookingEvent, created: bool, raw: bool = False, **kwargs):
+    if created and not raw:
+        webhook_for_event(instance)
