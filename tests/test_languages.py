@@ -24,7 +24,7 @@ from bookings.services import booking_create
 from stations.clock import clock_time, station_datetime
 from stations.models import SpaceKind, Station
 from tests import factories
-from tests.charter_forms import charter_accepted
+from tests.charter_forms import seller_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_paris_seller_with_a_french_browser_gets_french_emails_while_the_engli
 
     with django_capture_on_commit_callbacks(execute=True):
         accepted = client.post(
-            seller_invite_path(booking), charter_accepted(action="accept"), HTTP_ACCEPT_LANGUAGE="fr-FR"
+            seller_invite_path(booking), seller_accepted(), HTTP_ACCEPT_LANGUAGE="fr-FR"
         )
     assert accepted.status_code == 302
     booking.refresh_from_db()
@@ -207,6 +207,8 @@ def test_sign_up_keeps_the_pages_language_and_the_email_greets_from_the_service(
         reverse("account_signup"),
         {
             "email": "new.buyer@example.org",
+            "first_name": "Alex",
+            "last_name": "Martin",
             "password1": "a long enough passphrase 42",
             "password2": "a long enough passphrase 42",
         },

@@ -278,9 +278,10 @@ def test_the_confirmed_booking_page_shows_the_qr_the_calendar_the_way_and_what_t
     client.force_login(buyer)
     url = reverse("bookings:detail", kwargs={"reference": confirmed.reference})
 
-    # The user (the session is in the cache), the booking with its station and space, its events:
-    # the QR, the calendar link and the directions cost no query of their own.
-    with django_assert_num_queries(3):
+    # The user (the session is in the cache), the booking with its station and space, a move the
+    # buyer may have asked (bookings.moves), its events: the QR, the calendar link and the
+    # directions cost no query of their own.
+    with django_assert_num_queries(4):
         page = client.get(url).content.decode()
 
     assert f'src="{reverse("bookings:qr", kwargs={"reference": confirmed.reference})}"' in page

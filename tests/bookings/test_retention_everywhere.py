@@ -69,6 +69,7 @@ NOT_PERSONAL = {
     "stations.Space.name": "a room or bay of the station",
     "stations.Space.description": "a room or bay of the station",
     "stations.Space.house_rules": "a safe-exchange zone's rules, shown to the public",
+    "stations.Space.house_rules_en": "the same rules in English",
     "stations.Space.kind": "a code",
     # Shown to buyers in the apology for a closure (bookings.closures): written as a public notice.
     "stations.Closure.reason": "a public notice",

@@ -132,7 +132,7 @@ def test_kennewick_is_a_safe_exchange_zone_with_house_rules_and_no_bookable_slot
     assert slots == {SpaceKind.ROOM: [], SpaceKind.BAY: [], SpaceKind.ZONE: []}
     zones = station.spaces.filter(kind=SpaceKind.ZONE, is_active=True)
     assert zones.count() == 2
-    assert all("Open 24 hours" in zone.house_rules for zone in zones)
+    assert all("Open 24 hours" in zone.house_rules_en and "24 h/24" in zone.house_rules for zone in zones)
     assert not station.spaces.exclude(kind=SpaceKind.ZONE).exists()
     assert station.officers.count() == 0
     assert not station.opening_hours.exists()
