@@ -91,9 +91,7 @@ def test_a_paris_seller_with_a_french_browser_gets_french_emails_while_the_engli
     assert booking.seller_language == "fr"
 
     with django_capture_on_commit_callbacks(execute=True):
-        accepted = client.post(
-            seller_invite_path(booking), seller_accepted(), HTTP_ACCEPT_LANGUAGE="fr-FR"
-        )
+        accepted = client.post(seller_invite_path(booking), seller_accepted(), HTTP_ACCEPT_LANGUAGE="fr-FR")
     assert accepted.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CONFIRMED
