@@ -18,6 +18,7 @@ from api.models import PartnerBooking, WebhookDelivery
 from api.webhooks import WEBHOOK, WebhookRefused, backoff, webhook_deliver
 from bookings.selectors import station_free_slots
 from bookings.services import booking_accept, booking_cancel, booking_create
+from tests import factories
 from tests.api.webhook_server import Receiver
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_a_confirmed_booking_from_a_partner_link_delivers_a_webhook_the_document
     assert receiver.requests == []  # pending is nobody's business yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
     (sent,) = receiver.requests
     body = json.loads(sent["body"])
@@ -120,7 +121,9 @@ def test_the_documented_javascript_verifies_a_real_delivery_too(
 ):
     _through_the_link(api, api, buyer, paris_11)
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=_book(buyer, paris_11, seller, charter), charter_version=charter)
+        booking_accept(
+            **factories.SELLER_NAMES, booking=_book(buyer, paris_11, seller, charter), charter_version=charter
+        )
     (sent,) = receiver.requests
     (tmp_path / "verify.js").write_text(documented("javascript"), encoding="utf-8")
     (tmp_path / "body.bin").write_bytes(sent["body"])
@@ -144,7 +147,9 @@ def test_a_booking_made_without_the_link_is_nobodys(
     frozen, hooked, receiver, buyer, paris_11, officer, charter, seller, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=_book(buyer, paris_11, seller, charter), charter_version=charter)
+        booking_accept(
+            **factories.SELLER_NAMES, booking=_book(buyer, paris_11, seller, charter), charter_version=charter
+        )
 
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
@@ -171,7 +176,9 @@ def test_a_cancellation_is_reported_too(
 ):
     _through_the_link(api, api, buyer, paris_11)
     with django_capture_on_commit_callbacks(execute=True):
-        booking = booking_accept(booking=_book(buyer, paris_11, seller, charter), charter_version=charter)
+        booking = booking_accept(
+            **factories.SELLER_NAMES, booking=_book(buyer, paris_11, seller, charter), charter_version=charter
+        )
         booking_cancel(booking=booking, role="buyer", user=buyer)
 
     assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["booking.confirmed", "booking.cancelled"]
@@ -182,7 +189,9 @@ def test_a_refused_delivery_is_kept_for_a_retry_with_backoff_and_delivered_once(
 ):
     _through_the_link(api, api, buyer, paris_11)
     booking = _book(buyer, paris_11, seller, charter)
-    booking_accept(booking=booking, charter_version=charter)  # its on-commit message never left: the sweep's work
+    booking_accept(
+        **factories.SELLER_NAMES, booking=booking, charter_version=charter
+    )  # its on-commit message never left: the sweep's work
     delivery = WebhookDelivery.objects.get()
     receiver.answers = [500]
 
@@ -226,6 +235,6 @@ def test_a_revoked_key_gets_no_more_webhooks(
     hooked.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        booking_accept(booking=booking, charter_version=charter)
+        booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
     assert receiver.requests == []

@@ -32,7 +32,7 @@ def _confirmed_booking(buyer, station, charter):
         seller_name="Camille Vendeur",
         language="en",
     )
-    return booking_accept(booking=booking, charter_version=charter)
+    return booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def _log_in(page, email):

@@ -20,7 +20,7 @@ S = BookingStatus
 
 def _confirmed(buyer, station, starts_at, seller, charter):
     booking = booking_create(buyer=buyer, station=station, starts_at=starts_at, item_title="Console", **seller)
-    return booking_accept(booking=booking, charter_version=charter)
+    return booking_accept(**factories.SELLER_NAMES, booking=booking, charter_version=charter)
 
 
 def test_a_move_and_nineteen_buyers_racing_for_one_slot_leave_exactly_one_holder(
