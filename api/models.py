@@ -133,3 +133,8 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.partner.name}"
+
+
+def partner_visit_key(buyer_id: int | None, station_id: int) -> str:
+    """The cache key that says a buyer opened a partner's signed link for a station lately (api.signals)."""
+    return f"api:partner-visit:{buyer_id}:{station_id}"

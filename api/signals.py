@@ -9,18 +9,23 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from bookings.models import Booking, BookingEvent
 
-from .models import PartnerBooking
+from .models import PartnerBooking, partner_visit_key
 from .webhooks import webhook_for_event
 
 
 @receiver(post_save, sender=Booking, dispatch_uid="api.partner_booking_attach")
 def partner_booking_attach(sender, instance: Booking, created: bool, raw: bool = False, **kwargs):
     if not created or raw:
+        return
+    # Most bookings come from no partner link: the cache says so without a statement in the
+    # booking's transaction (its SQL budget, tests/bookings/test_booking_query_budget.py).
+    if not cache.get(partner_visit_key(instance.buyer_id, instance.station_id)):
         return
     since = instance.created_at - timedelta(hours=settings.BOOKINGS_DRAFT_HOURS)
     visit = (

@@ -7,7 +7,9 @@ makes is the partner's, for its webhooks. The buyer still books, and the seller 
 accepts, through the site's own steps.
 """
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,7 +19,7 @@ from bookings.drafts import draft_clear, draft_save
 from bookings.forms import ItemForm
 from bookings.models import ItemKind
 
-from .models import PartnerBooking
+from .models import PartnerBooking, partner_visit_key
 from .proposals import ProposalInvalid, proposal_partner, proposal_validate
 
 FIELDS = ("station", "title", "listing_url", "role")
@@ -57,4 +59,5 @@ def proposal_open(request):
             listing_url=proposal.listing_url,
             visited_at=timezone.now(),
         )
+        cache.set(partner_visit_key(request.user.pk, station.pk), True, timeout=settings.BOOKINGS_DRAFT_HOURS * 3600)
     return redirect("bookings:item", slug=station.slug)
