@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_changelist import BoundedInputAdmin
+
 from .models import PartnerBooking, PartnerKey, Scope, WebhookDelivery
 from .services import partner_key_issue, partner_key_revoke, partner_webhook_secret_rotate
 
@@ -41,7 +43,7 @@ class PartnerKeyForm(forms.ModelForm):
 
 
 @admin.register(PartnerKey)
-class PartnerKeyAdmin(SuperuserOnly, admin.ModelAdmin):
+class PartnerKeyAdmin(BoundedInputAdmin, SuperuserOnly, admin.ModelAdmin):
     form = PartnerKeyForm
     list_display = ["name", "prefix", "scope_list", "requests_per_minute", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -96,7 +98,7 @@ class ReadOnly(SuperuserOnly):
 
 
 @admin.register(PartnerBooking)
-class PartnerBookingAdmin(ReadOnly, admin.ModelAdmin):
+class PartnerBookingAdmin(BoundedInputAdmin, ReadOnly, admin.ModelAdmin):
     list_display = ["partner", "station", "role", "listing_url", "visited_at", "booking"]
     list_select_related = ["partner", "station", "booking"]
     list_filter = ["partner"]
@@ -104,7 +106,7 @@ class PartnerBookingAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnly, admin.ModelAdmin):
+class WebhookDeliveryAdmin(BoundedInputAdmin, ReadOnly, admin.ModelAdmin):
     """The delivery log: what was owed to whom, how often it was tried, what the partner answered."""
 
     list_display = ["event", "partner", "created_at", "attempts", "last_status", "last_error", "delivered_at"]
