@@ -173,6 +173,9 @@ class ProposeTimesForm(CharterAcceptanceForm):
     )
 
     def __init__(self, *args, slots=(), **kwargs):
+        # It shares its page with the accept form: ids of its own (the field names stay), so the
+        # page has no duplicate id and each label points at its own box.
+        kwargs.setdefault("auto_id", "id_propose_%s")
         super().__init__(*args, **kwargs)
         self.fields["slots"].choices = [
             (s.key, date_format(s.local_starts_at, "D j M") + ", " + s.local_starts_at.strftime("%H:%M")) for s in slots

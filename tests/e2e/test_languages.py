@@ -140,7 +140,9 @@ def test_english_buyer_books_and_french_seller_on_a_phone_reads_french_and_accep
         _fr("You are invited to an exchange at a police station")
     )
 
-    seller.get_by_label(_fr("I have read the charter and the item is not forbidden.")).check()
+    seller.locator("#id_first_name").fill("Camille")
+    seller.locator("#id_last_name").fill("Vendeur")
+    seller.locator("#id_accept_charter").check()
     seller.get_by_role("button", name=_fr("Accept the meeting")).click()
     expect(seller.get_by_role("alert")).to_contain_text(
         _fr("Thank you: the exchange is confirmed. We have emailed you the details.")

@@ -90,7 +90,7 @@ def test_the_buyer_reschedules_and_the_seller_reconfirms_by_email(
     expect(seller_page.get_by_role("heading", level=1)).to_have_text("The buyer asks for another time")
     expect(seller_page.get_by_text(booking.reference)).to_be_visible()
     screenshot(seller_page, "reschedule-3-seller")
-    seller_page.get_by_label("I have read the charter and the item is not forbidden.").check()
+    seller_page.locator("#id_accept_charter").check()
     seller_page.get_by_role("button", name="Accept the new time").click()
     expect(seller_page.get_by_role("alert").first).to_contain_text("moved to the new time")
 
