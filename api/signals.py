@@ -2,6 +2,9 @@
 
 - A new booking is the partner's when its buyer came through the partner's signed proposal
   link for that station lately (the wizard's draft lifetime): the latest such visit is attached.
+- A booking made from a seller's proposal that a partner's signed link started (the proposal's
+  origin, bookings.seller_proposals) is the partner's, attached when the proposal gets its booking,
+  before the confirmation's event.
 - A new booking event whose status a partner is owed becomes a webhook delivery (api.webhooks),
   in the event's own transaction, so that a rolled-back change owes nothing.
 """
@@ -13,9 +16,9 @@ from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from bookings.models import Booking, BookingEvent
+from bookings.models import Booking, BookingEvent, SellerProposal
 
-from .models import PartnerBooking, partner_visit_key
+from .models import PartnerBooking, PartnerKey, partner_visit_key
 from .webhooks import webhook_for_event
 
 
@@ -37,6 +40,28 @@ def partner_booking_attach(sender, instance: Booking, created: bool, raw: bool =
     )
     if visit is not None:
         PartnerBooking.objects.filter(pk=visit.pk, booking__isnull=True).update(booking=instance)
+
+
+@receiver(post_save, sender=SellerProposal, dispatch_uid="api.partner_proposal_attach")
+def partner_proposal_attach(sender, instance: SellerProposal, raw: bool = False, update_fields=None, **kwargs):
+    if raw or not instance.booking_id or not instance.origin.startswith("partner:"):
+        return
+    if update_fields is not None and "booking" not in update_fields:
+        return
+    partner = PartnerKey.objects.filter(
+        prefix=instance.origin.removeprefix("partner:"), revoked_at__isnull=True
+    ).first()
+    if partner is None or PartnerBooking.objects.filter(booking_id=instance.booking_id).exists():
+        return
+    PartnerBooking.objects.create(
+        partner=partner,
+        buyer_id=instance.booking.buyer_id,
+        station_id=instance.station_id,
+        role="seller",
+        listing_url=instance.listing_url,
+        visited_at=instance.created_at,
+        booking_id=instance.booking_id,
+    )
 
 
 @receiver(post_save, sender=BookingEvent, dispatch_uid="api.partner_webhook")

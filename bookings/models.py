@@ -594,3 +594,78 @@ class BookingDraft(models.Model):
 
     def __str__(self):
         return f"{self.buyer_id} {self.station_id} {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class SellerProposal(models.Model):
+    """A seller proposes a meeting: their item, a station and one to three free times (bookings.seller_proposals).
+
+    The seller needs no account, as when they answer an invitation: they give their email
+    and confirm it from the link we send there, and only then can the buyer's link be
+    used. The buyer opens that link, signed in, takes one of the times still free and
+    accepts the charter: the booking is made confirmed at once, since the seller has
+    accepted the charter and chosen the times already. The times are not held meanwhile.
+    """
+
+    station = models.ForeignKey(
+        "stations.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="+"
+    )
+    item_title = models.CharField(_("item"), max_length=200)
+    item_description = models.TextField(_("item description"), blank=True)
+    item_kind = models.CharField(_("kind of item"), max_length=16, choices=ItemKind.choices, default=ItemKind.GOODS)
+    listing_url = models.URLField(_("listing URL"), max_length=500, blank=True)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=16, blank=True)
+    # Slot keys (bookings.slots.engine.Slot.key), in time order.
+    slot_keys = models.JSONField(_("times proposed"), default=list)
+
+    seller_email = models.EmailField(_("seller's email"))
+    # The mailbox the address reaches (accounts.emails.email_mailbox_key): the daily cap counts by it.
+    seller_mailbox = models.CharField(_("seller's mailbox"), max_length=254, editable=False)
+    seller_first_name = models.CharField(_("seller's first name"), max_length=NAME_MAX_LENGTH)
+    seller_last_name = models.CharField(_("seller's last name"), max_length=NAME_MAX_LENGTH)
+    seller_language = models.CharField(_("seller's language"), max_length=8, choices=SITE_LANGUAGES)
+    seller_charter_version = models.ForeignKey(
+        "charter.CharterVersion",
+        verbose_name=_("charter accepted by the seller"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Optional: the buyer's address, to which the link is sent once the seller confirmed.
+    buyer_email = models.EmailField(_("buyer's email"), blank=True)
+    # Who sent the seller here, as the link's opener wrote it (api: "partner:<key prefix>");
+    # opaque to the bookings app.
+    origin = models.CharField(_("origin"), max_length=40, blank=True, editable=False)
+    # Part of every link of the proposal; withdrawing changes it, which kills them all.
+    nonce = models.CharField(max_length=32, default=new_invite_nonce, editable=False)
+
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The outbox rows of its two emails (bookings.seller_proposals.SELLER_PROPOSAL_EMAIL).
+    confirm_sent_at = models.DateTimeField(_("confirmation email sent at"), null=True, blank=True, editable=False)
+    buyer_sent_at = models.DateTimeField(_("buyer's email sent at"), null=True, blank=True, editable=False)
+    booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seller_proposal",
+    )
+
+    class Meta:
+        verbose_name = _("seller's proposal")
+        verbose_name_plural = _("sellers' proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["seller_mailbox", "created_at"], name="proposal_by_mailbox_idx")]
+
+    def __str__(self):
+        return f"{self.item_title} ({self.station_id}, {self.created_at:%Y-%m-%d})"
+
+    @property
+    def seller_name(self) -> str:
+        return f"{self.seller_first_name} {self.seller_last_name}"
+
+    def is_open(self, now) -> bool:
+        """The buyer may still take a time: confirmed, not withdrawn, not taken, not expired."""
+        return bool(self.confirmed_at) and not self.withdrawn_at and not self.booking_id and self.expires_at > now

@@ -8,5 +8,13 @@ their logic, so this registry sits above the modules that define them.
 from .notifications import BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT
 from .reminders import REMINDER
 from .schedule import DAILY_SCHEDULE
+from .seller_proposal_mail import SELLER_PROPOSAL_EMAIL
 
-NOTIFICATION_KINDS = (BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, REMINDER, DAILY_SCHEDULE)
+NOTIFICATION_KINDS = (
+    BOOKING_EVENT,
+    OFFICER_ASSIGNMENT,
+    UNSTAFFED_ALERT,
+    REMINDER,
+    DAILY_SCHEDULE,
+    SELLER_PROPOSAL_EMAIL,
+)

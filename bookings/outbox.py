@@ -34,6 +34,7 @@ SEND_REMINDER = "bookings.tasks.send_reminder"
 SEND_DAILY_SCHEDULE = "bookings.tasks.send_daily_schedule"
 ASSIGN_OFFICER = "bookings.tasks.assign_officer"
 REASSIGN_OFFICERS = "bookings.tasks.reassign_officers"
+SEND_SELLER_PROPOSAL_EMAIL = "bookings.tasks.send_seller_proposal_email"
 TASK_NAMES = (
     NOTIFY_BOOKING_EVENT,
     NOTIFY_OFFICER_ASSIGNMENT,
@@ -42,6 +43,7 @@ TASK_NAMES = (
     SEND_DAILY_SCHEDULE,
     ASSIGN_OFFICER,
     REASSIGN_OFFICERS,
+    SEND_SELLER_PROPOSAL_EMAIL,
 )
 
 

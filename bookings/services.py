@@ -225,6 +225,7 @@ def booking_accept(
     seller_first_name: str,
     seller_last_name: str,
     charter_seen: int | None = None,
+    note: str = "",
     now: datetime | None = None,
 ) -> Booking:
     """The seller accepts the invitation and the charter, giving their name; the charter is checked again on the item.
@@ -251,6 +252,7 @@ def booking_accept(
             allowed_from=(S.PENDING,),
             to_status=S.CONFIRMED,
             role=Actor.SELLER,
+            note=note,
             seller_charter_version=charter_version,
             seller_answered_at=now,
             seller_first_name=seller_first_name,

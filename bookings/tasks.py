@@ -22,7 +22,15 @@ from datetime import date
 from celery import shared_task
 
 from . import assignment, reminders, retention, schedule
-from .notifications import BOOKING_EVENT, OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, events_notify_pending, notification_send
+from .notifications import (
+    BOOKING_EVENT,
+    OFFICER_ASSIGNMENT,
+    UNSTAFFED_ALERT,
+    events_notify_pending,
+    notification_send,
+    notifications_requeue,
+)
+from .seller_proposal_mail import SELLER_PROPOSAL_EMAIL
 from .services import bookings_expire_overdue, bookings_mark_no_shows
 
 # Sending tasks retry on a mail server error (smtplib's errors are OSErrors) with
@@ -54,6 +62,11 @@ def notify_officer_assignment(booking_id: int) -> int:
 @shared_task(**SENDING)
 def alert_unstaffed_booking(booking_id: int) -> int:
     return notification_send(UNSTAFFED_ALERT, booking_id)
+
+
+@shared_task(**SENDING)
+def send_seller_proposal_email(proposal_id: int, which: str) -> int:
+    return notification_send(SELLER_PROPOSAL_EMAIL, (proposal_id, which))
 
 
 @shared_task(**SENDING)
@@ -107,7 +120,7 @@ def sweep_staffing() -> dict:
 
 @shared_task(**SWEEP)
 def sweep_pending_notifications() -> int:
-    return events_notify_pending()
+    return events_notify_pending() + notifications_requeue(SELLER_PROPOSAL_EMAIL)
 
 
 @shared_task(**SWEEP)

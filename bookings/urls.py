@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import buyer, pocket, reschedule, seller, seller_cancel, seller_language, seller_move, wizard
+from .views import (
+    buyer,
+    pocket,
+    reschedule,
+    seller,
+    seller_cancel,
+    seller_language,
+    seller_move,
+    seller_proposal,
+    wizard,
+)
 
 app_name = "bookings"
 
@@ -12,6 +22,11 @@ urlpatterns = [
     path("new/<slug:slug>/seller/", wizard.seller_step, name="seller"),
     path("new/<slug:slug>/review/", wizard.review_step, name="review"),
     path("rebook/<str:token>/", wizard.rebook, name="rebook"),
+    path("propose/<slug:slug>/", seller_proposal.propose_item, name="propose"),
+    path("propose/<slug:slug>/times/", seller_proposal.propose_times, name="propose-times"),
+    path("propose/<slug:slug>/sent/", seller_proposal.propose_sent, name="propose-sent"),
+    path("proposal/seller/<str:token>/", seller_proposal.proposal_seller, name="proposal-seller"),
+    path("proposal/<str:token>/", seller_proposal.proposal_take, name="proposal-take"),
     path("invite/<str:token>/", seller.invite, name="seller-invite"),
     path("invite/<str:token>/qr.svg", pocket.seller_qr, name="seller-qr"),
     path("invite/<str:token>/calendar.ics", pocket.seller_calendar, name="seller-calendar"),

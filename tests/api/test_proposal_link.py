@@ -10,7 +10,7 @@ from bookings.models import BookingDraft
 
 pytestmark = pytest.mark.django_db
 
-LINK = {"station": "paris-11", "title": "Vélo de course", "listing_url": "https://annonces.example/7", "role": "seller"}
+LINK = {"station": "paris-11", "title": "Vélo de course", "listing_url": "https://annonces.example/7", "role": "buyer"}
 
 
 def test_a_typed_link_fills_in_the_wizards_item(client, buyer, paris_11, charter):
