@@ -79,12 +79,7 @@ def propose_item(request, slug):
     if request.method == "POST" and form.is_valid():
         request.session[_ITEM_KEY] = {"station": station.slug, "item": form.cleaned_data}
         return redirect("bookings:propose-times", slug=station.slug)
-    return render(
-        request,
-        "bookings/proposal/item.html",
-        {"station": station, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "bookings/proposal/item.html", {"station": station, "form": form})
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -101,11 +96,8 @@ def propose_times(request, slug):
         return _no_charter(request, station)
     item, kind = saved["item"], _kind(saved["item"])
     days = station_booking_days(station)
-    slots = (
-        station_free_slots(station=station, kind=kind, first_day=days[0], last_day=days[-1])
-        if kind in station.space_kinds
-        else []
-    )
+    # A station without a space of the kind has no slot: the page says so.
+    slots = station_free_slots(station=station, kind=kind, first_day=days[0], last_day=days[-1])
     form = SellerTimesForm(posted(request), charter=charter, slots=slots, station=station)
     if request.method == "POST" and form.is_valid():
         origin = request.session.get(ORIGIN_SESSION_KEY) or {}
@@ -133,7 +125,6 @@ def propose_times(request, slug):
         request,
         "bookings/proposal/times.html",
         {"station": station, "item": item, "kind": kind, "form": form, "charter": charter},
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -225,5 +216,4 @@ def proposal_take(request, token):
             "form": form,
             "charter": charter,
         },
-        status=400 if request.method == "POST" else 200,
     )
