@@ -246,13 +246,21 @@ def _from_token(token: str, salt: str) -> SellerProposal:
     return proposal
 
 
+def seller_proposal_manage_token(proposal: SellerProposal) -> str:
+    return _token(proposal, _MANAGE_SALT)
+
+
+def seller_proposal_buyer_token(proposal: SellerProposal) -> str:
+    return _token(proposal, _BUYER_SALT)
+
+
 def seller_proposal_manage_path(proposal: SellerProposal) -> str:
     """The seller's page of the proposal: confirm, copy the buyer's link, withdraw, see it taken."""
-    return reverse("bookings:proposal-seller", kwargs={"token": _token(proposal, _MANAGE_SALT)})
+    return reverse("bookings:proposal-seller", kwargs={"token": seller_proposal_manage_token(proposal)})
 
 
 def seller_proposal_buyer_path(proposal: SellerProposal) -> str:
-    return reverse("bookings:proposal-take", kwargs={"token": _token(proposal, _BUYER_SALT)})
+    return reverse("bookings:proposal-take", kwargs={"token": seller_proposal_buyer_token(proposal)})
 
 
 def seller_proposal_from_manage_token(token: str) -> SellerProposal:

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.links import SELLER_MOVE, link_token, seller_cancel_token, seller_token
-from bookings.models import Booking, BookingEvent, BookingStatus, CancelCause
+from bookings.models import Booking, BookingEvent, BookingStatus, CancelCause, SellerProposal
 from bookings.rebooking import rebooking_token
+from bookings.seller_proposals import seller_proposal_buyer_token, seller_proposal_manage_token
 from stations.models import SpaceKind
 from stations.permissions import station_staff_group
 from tests import factories
@@ -29,6 +30,8 @@ class World:
     pending: Booking  # buyer A's, waiting for the seller's answer
     cancelled: Booking  # buyer A's, cancelled by a closure of the station (priority rebooking link)
     elsewhere: Booking  # buyer B's at paris-13, whose seller is the matrix's other_seller
+    proposal: SellerProposal  # a seller's proposal at paris-11, confirmed, its buyer's link open
+    proposal_elsewhere: SellerProposal  # other_seller's own proposal at paris-13
     admin_objects: dict  # admin model label: the row each admin page of that model is aimed at
 
 
@@ -42,6 +45,23 @@ def _booking(buyer, station, kind, status, *, hours=0, **fields):
         starts_at=starts_at,
         hold_expires_at=timezone.now() + timedelta(hours=24),
         **fields,
+    )
+
+
+def _proposal(station, seller_email, charter) -> SellerProposal:
+    now = timezone.now()
+    return SellerProposal.objects.create(
+        station=station,
+        item_title="Vélo",
+        slot_keys=[(now + timedelta(days=2)).strftime("%Y%m%dT%H0000Z")],
+        seller_email=seller_email,
+        seller_first_name="Camille",
+        seller_last_name="Vendeur",
+        seller_language="fr",
+        seller_charter_version=charter,
+        created_at=now,
+        expires_at=now + timedelta(days=2),
+        confirmed_at=now,
     )
 
 
@@ -82,6 +102,8 @@ def build_world(*, buyer_a, buyer_b, paris_11, paris_13, charter) -> World:
             cancel_cause=CancelCause.CLOSURE,
         ),
         elsewhere=_booking(buyer_b, paris_13, SpaceKind.ROOM, BookingStatus.CONFIRMED, buyer_charter_version=charter),
+        proposal=_proposal(paris_11, booking.seller_email, charter),
+        proposal_elsewhere=_proposal(paris_13, "other.seller@example.net", charter),
         admin_objects=objects,
     )
 
@@ -97,9 +119,18 @@ def graft(target_token: str, own_token: str) -> str:
     return f"{payload}:{timestamp}:{signature}"
 
 
+def _proposal_token(key, world, role):
+    sign = seller_proposal_manage_token if key == "bookings:proposal-seller" else seller_proposal_buyer_token
+    if role == "other_seller":
+        return graft(sign(world.proposal), sign(world.proposal_elsewhere))
+    return sign(world.proposal)
+
+
 def _token(key, world, role):
     if key == "bookings:rebook":
         return rebooking_token(world.cancelled)
+    if key in ("bookings:proposal-seller", "bookings:proposal-take"):
+        return _proposal_token(key, world, role)
     sign, target = {
         "bookings:seller-invite": (seller_token, world.pending),
         "bookings:seller-cancel": (seller_cancel_token, world.booking),

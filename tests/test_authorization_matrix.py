@@ -75,7 +75,10 @@ ANSWERS = {
     "mine": Redirect("bookings:mine"),
     "item": Redirect("/bookings/new/paris-11/item/"),  # the wizard starts with the item
     "slot": Redirect("/bookings/new/paris-11/slot/"),  # the rebooking's draft has the item and the seller
-    "movepick": Redirect("{url}paris-11/"),  # the reschedule's slot picker opens at the booking's station
+    "movepick": Redirect("{url}paris-11/"),
+    "propose": Redirect(
+        "/bookings/propose/paris-11/"
+    ),  # the proposal's times come after its item  # the reschedule's slot picker opens at the booking's station
     "change": Redirect("{url}change/"),  # the admin's old URL of a row: its change page decides
     "pwchange": Redirect("account_change_password"),
     "setpw": Redirect("/accounts/password/reset/key/*-set-password/"),  # allauth keeps the key in the session
@@ -143,6 +146,14 @@ bookings:seller-invite-language                   405      405      405      405
 bookings:seller-cancel-language                   405      405      405      405      405      405      405
 
 bookings:seller-move                              200      200      200      404      200      200      200
+
+# A seller's proposal: anyone may start one (no account); the seller's page is their link's; the buyer's
+# link needs an account first, then is the right to take a time
+bookings:propose                                  200      200      200      200      200      200      200
+bookings:propose-times                            propose  propose  propose  propose  propose  propose  propose
+bookings:propose-sent                             200      200      200      200      200      200      200
+bookings:proposal-seller                          200      200      200      404      200      200      200
+bookings:proposal-take                            login    200      200      login    200      200      200
 
 # Accounts (allauth). Keys sent by email (buyer A's here) work for whoever holds them; their GET changes nothing
 account_login                                     200      mine     mine     200      mine     mine     mine
@@ -305,7 +316,7 @@ api-v1:slots                                      401      401      401      401
 api-v1:charter                                    405      405      405      405      405      405      405
 api-v1:proposal                                   405      405      405      405      405      405      405
 api-v1:webhook_secret                             405      405      405      405      405      405      405
-api-proposal-open                                 login    home     home     login    home     home     home
+api-proposal-open                                 home     home     home     home     home     home     home
 
 # Partner keys, the bookings that came through them and the webhook log: the prefecture's administrator
 # only; keys are revoked, never deleted, and the rest is read-only
@@ -423,6 +434,8 @@ BEARER_LINKS = {
     "bookings:seller-move",
     "bookings:seller-qr",
     "bookings:seller-calendar",
+    "bookings:proposal-seller",
+    "bookings:proposal-take",
     "account_confirm_email",
 }
 # Roles with no business with buyer A's booking or paris-11's roster.
