@@ -63,5 +63,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, error: HttpError):
+        if error.status_code == 403:  # the session endpoints' CSRF check (api.buyer_routes)
+            message = _("Send the site's CSRF token (the X-CSRFToken header) with this request.")
+            return _reply(api, request, 403, "csrf_failed", message)
         codes = {405: "method_not_allowed", 413: "too_large", 400: "bad_request"}
         return _reply(api, request, error.status_code, codes.get(error.status_code, "error"), _("Bad request."))

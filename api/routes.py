@@ -18,6 +18,7 @@ from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.selectors import stations_public
 
 from . import auth
+from .buyer_routes import router as buyer_router
 from .errors import ApiError, ErrorOut, install_error_handlers
 from .proposals import ProposalInvalid, proposal_link, proposal_validate
 from .schemas import (
@@ -41,6 +42,7 @@ api = NinjaAPI(
     description="Stations, free slots, the charter and proposal links for marketplaces. See docs/partners.md.",
 )
 install_error_handlers(api)
+api.add_router("/me", buyer_router)
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 

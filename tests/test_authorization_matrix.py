@@ -317,6 +317,9 @@ api-v1:charter                                    405      405      405      405
 api-v1:proposal                                   405      405      405      405      405      405      405
 api-v1:webhook_secret                             405      405      405      405      405      405      405
 api-proposal-open                                 home     home     home     home     home     home     home
+# The signed-in buyer's own bookings (the site's session, never a partner key); a cancel is a POST
+api-v1:my_bookings                                401      200      200      401      200      200      200
+api-v1:my_booking_cancel                          405      405      405      405      405      405      405
 
 # Partner keys, the bookings that came through them and the webhook log: the prefecture's administrator
 # only; keys are revoked, never deleted, and the rest is read-only
