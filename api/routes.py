@@ -127,7 +127,8 @@ def charter(request, payload: CharterCheckIn):
 
 @api.post("/proposals", response={201: ProposalOut, **ERRORS}, auth=auth.PROPOSALS, tags=["proposals"])
 def proposal(request, payload: ProposalIn):
-    """A signed link either party can send: it opens the booking wizard with the item filled in.
+    """A signed link either party can send: the buyer's opens the booking wizard with the item filled in, the
+    seller's their proposal of up to three times, which the buyer takes with their account.
 
     A partner never books in anyone's name: the link only proposes; the buyer books with their account.
     """
