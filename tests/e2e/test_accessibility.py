@@ -25,6 +25,13 @@ from playwright.sync_api import expect
 
 from bookings.links import seller_cancel_path, seller_invite_path
 from bookings.models import BookingStatus
+from bookings.selectors import station_booking_days, station_free_slots
+from bookings.seller_proposals import (
+    seller_proposal_buyer_path,
+    seller_proposal_confirm,
+    seller_proposal_create,
+    seller_proposal_manage_path,
+)
 from stations.models import Room
 from tests import factories
 
@@ -164,6 +171,34 @@ def _walk_wizard(page, audit, station, language):
     audit(page, "wizard-review-error")
 
 
+def _walk_seller_proposal(visitor, page, audit, station, charter):
+    """The seller's two steps (an error on the second), the page after, their page; the buyer's page."""
+    audit.visit(visitor, f"/bookings/propose/{station.slug}/", "proposal-item")
+    visitor.locator("#id_item_title").fill("Vélo de course")
+    _submit(visitor)
+    expect(visitor).to_have_url(re.compile(r"/times/"))
+    audit(visitor, "proposal-times")
+    _submit(visitor)  # nothing ticked, nothing given
+    expect(visitor.locator("#id_slots_error")).to_be_visible()
+    audit(visitor, "proposal-times-error")
+
+    days = station_booking_days(station)
+    slots = station_free_slots(station=station, kind="room", first_day=days[1], last_day=days[-1])[:2]
+    proposal = seller_proposal_create(
+        station=station,
+        item={"item_title": "Lampe de bureau", "item_description": "", "item_kind": "goods", "listing_url": ""},
+        slot_keys=[slot.key for slot in slots],
+        seller_email="camille.vendeur@example.net",
+        seller_first_name="Camille",
+        seller_last_name="Vendeur",
+        charter_version=charter,
+    )
+    audit.visit(visitor, seller_proposal_manage_path(proposal), "proposal-seller-unconfirmed")
+    seller_proposal_confirm(proposal=proposal)
+    audit.visit(visitor, seller_proposal_manage_path(proposal), "proposal-seller")
+    audit.visit(page, seller_proposal_buyer_path(proposal), "proposal-take")
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_axe_finds_no_violation(
     language, new_context, browser_problems, live_server, paris_11, officer, charter, buyer, screenshot
@@ -182,6 +217,7 @@ def test_axe_finds_no_violation(
     audit.visit(page, f"/bookings/{pending.reference}/", "booking-detail-pending")
     audit.visit(page, "/accounts/me/", "my-account")
     _walk_wizard(page, audit, paris_11, language)
+    _walk_seller_proposal(visitor, page, audit, paris_11, charter)
 
     # Last, as it confirms the pending booking: the seller's page with an error (no name given; the
     # page answers 400, which the browser logs), then the page the seller lands on after accepting.
@@ -200,7 +236,7 @@ def test_axe_finds_no_violation(
     audit(visitor, "seller-answered")
 
     assert page.evaluate("document.documentElement.lang") == language
-    assert len(audit.names) == 23, audit.names
+    assert len(audit.names) == 29, audit.names
     assert not audit.findings, f"axe-core ({language}):\n" + "\n".join(audit.findings)
 
 
