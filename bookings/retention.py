@@ -22,8 +22,9 @@ touched, so a run can stop anywhere and run again.
 
 The same sweep erases the free text that is not a booking's but names people,
 once it is as old as the period: the reasons of officers' absences (they may be
-medical) and of lifted no-show bans, and deletes the booking wizard's drafts
-past their own, much shorter, life (bookings.drafts). Expired sessions are
+medical) and of lifted no-show bans, deletes the sellers' proposals that ended as
+long ago (their booking, if a buyer took one, keeps what it needs), and deletes the
+booking wizard's drafts past their own, much shorter, life (bookings.drafts). Expired sessions are
 deleted by their own hourly task (sessions_clear_expired).
 """
 
@@ -41,7 +42,7 @@ from charter.models import BookingCharterReview, CharterOverride
 from stations.models import OfficerAbsence
 
 from .drafts import drafts_delete_stale
-from .models import Actor, Booking, BookingBanLift, BookingEvent
+from .models import Actor, Booking, BookingBanLift, BookingEvent, SellerProposal
 
 BATCH_SIZE = 500
 
@@ -53,6 +54,7 @@ class RetentionReport:
     held: int = 0  # past the period but under an incident hold
     drafts: int = 0  # wizard drafts deleted
     other_notes: int = 0  # absence and ban-lift reasons erased
+    proposals: int = 0  # sellers' proposals deleted
     dry_run: bool = False
 
 
@@ -73,6 +75,7 @@ def bookings_anonymise(
     report = RetentionReport(dry_run=dry_run, held=past.filter(retention_hold=True).count())
     report.drafts = drafts_delete_stale(now=now, dry_run=dry_run)
     report.other_notes = _other_notes_erase(now=now, dry_run=dry_run)
+    report.proposals = _proposals_delete(now=now, dry_run=dry_run)
     due = past.filter(retention_hold=False)
     if dry_run:
         counts = due.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
@@ -127,6 +130,12 @@ def _other_notes_erase(*, now: datetime, dry_run: bool) -> int:
         BookingBanLift.objects.filter(lifted_at__lt=cutoff).exclude(reason=""),
     ]
     return sum(qs.count() if dry_run else qs.update(reason="") for qs in rows)
+
+
+def _proposals_delete(*, now: datetime, dry_run: bool) -> int:
+    """Delete the sellers' proposals that ended before the period: the seller's and buyer's addresses go with them."""
+    ended = SellerProposal.objects.filter(expires_at__lt=retention_cutoff(now))
+    return ended.count() if dry_run else ended.delete()[0]
 
 
 def sessions_clear_expired() -> None:

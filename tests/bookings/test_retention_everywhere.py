@@ -33,6 +33,7 @@ from bookings.models import (
     Party,
     ReminderDelivery,
     ScheduleDelivery,
+    SellerProposal,
 )
 from charter.models import BookingCharterReview, CharterOverride
 from tests import factories
@@ -241,6 +242,18 @@ def aged_world(client, paris_11, staff_11e, buyer, charter):
     officer = factories.OfficerFactory(station=paris_11)
     factories.OfficerAbsenceFactory(officer=officer, starts_at=LONG_AGO, reason="x")
     BookingBanLift.objects.create(buyer=buyer, lifted_at=LONG_AGO, lifted_by=staff_11e, station=paris_11, reason="x")
+    SellerProposal.objects.create(
+        station=paris_11,
+        item_title="x",
+        seller_email="x@example.net",
+        seller_first_name="x",
+        seller_last_name="x",
+        seller_language="fr",
+        seller_charter_version=charter,
+        created_at=LONG_AGO - timedelta(days=1),
+        expires_at=LONG_AGO,
+        booking=old,
+    )
     # A buyer who started the wizard long ago and never came back.
     with time_machine.travel(LONG_AGO, tick=False):
         client.force_login(buyer)

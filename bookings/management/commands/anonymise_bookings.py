@@ -47,3 +47,7 @@ class Command(BaseCommand):
             _("Other reasons older than %(days)d days (officer absences, lifted bans): %(count)d.")
             % {"count": report.other_notes, "days": days}
         )
+        self.stdout.write(
+            _("Sellers' proposals ended more than %(days)d days ago: %(count)d.")
+            % {"count": report.proposals, "days": days}
+        )
