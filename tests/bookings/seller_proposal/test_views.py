@@ -143,3 +143,17 @@ def test_the_buyer_signs_in_first_then_takes_a_time(client, buyer, paris_11, off
     assert response["Location"] == reverse("bookings:detail", args=[booking.reference])
     assert booking.status == BookingStatus.CONFIRMED and booking.buyer == buyer
     assert "This proposal is closed" in client.get(path).content.decode()
+
+
+def test_the_buyers_page_reads_a_fixed_number_of_statements(
+    client, buyer, paris_11, officer, charter, django_assert_max_num_queries
+):
+    proposal = propose(paris_11, charter)
+    seller_proposal_confirm(proposal=proposal)
+    client.force_login(buyer)
+    path = seller_proposal_buyer_path(proposal)
+    client.get(path)  # the charter's current version is cached from then on
+
+    # The session and its user, the proposal with its station, one engine statement per proposed time.
+    with django_assert_max_num_queries(2 + 1 + len(KEYS)):
+        assert client.get(path).status_code == 200
