@@ -160,17 +160,22 @@ class DeclineForm(forms.Form):
     note = forms.CharField(label=_("Message to the buyer (optional)"), max_length=500, required=False)
 
 
-class ProposeTimesForm(CharterAcceptanceForm):
-    """The seller's answer "propose another time": one to three free slots, and the charter accepted."""
-
-    slots = forms.MultipleChoiceField(
-        label=_("Times that suit you (one to three)"),
+def times_field(label) -> forms.MultipleChoiceField:
+    """One to three free times a seller ticks (an answer to an invitation, or a proposal of their own)."""
+    return forms.MultipleChoiceField(
+        label=label,
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "required": _("Tick one to three times."),
             "invalid_choice": _("One of these times is no longer free: tick others."),
         },
     )
+
+
+class ProposeTimesForm(CharterAcceptanceForm):
+    """The seller's answer "propose another time": one to three free slots, and the charter accepted."""
+
+    slots = times_field(_("Times that suit you (one to three)"))
 
     def __init__(self, *args, slots=(), **kwargs):
         # It shares its page with the accept form: ids of its own (the field names stay), so the

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.names import first_name_field, last_name_field
 from stations.clock import clock_format
 
-from .forms import CharterAcceptanceForm, ItemForm
+from .forms import CharterAcceptanceForm, ItemForm, times_field
 from .seller_proposals import MAX_TIMES
 
 
@@ -25,14 +25,7 @@ class SellerItemForm(ItemForm):
 class SellerTimesForm(CharterAcceptanceForm):
     """One to three free times the seller can come, their name and address, the buyer's (optional), the charter."""
 
-    slots = forms.MultipleChoiceField(
-        label=_("Times you can come (one to three)"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Tick one to three times."),
-            "invalid_choice": _("One of these times is no longer free: tick others."),
-        },
-    )
+    slots = times_field(_("Times you can come (one to three)"))
     seller_first_name = first_name_field()
     seller_last_name = last_name_field()
     seller_email = forms.EmailField(
