@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -399,3 +400,15 @@ def test_a_logged_in_buyer_reads_their_accounts_language_until_they_press_a_butt
     assert '<html lang="en">' in client.get(reverse("stations:home"), HTTP_ACCEPT_LANGUAGE="fr").text
     buyer.refresh_from_db()
     assert buyer.language == "en"
+
+
+def test_a_reschedule_email_at_kennewick_says_its_times_on_the_12_hour_clock(kennewick, paris_11):
+    station, _bay = kennewick
+    old_at = datetime(2026, 6, 12, 14, 30, tzinfo=station.zone)
+    context = {"old_at": old_at, "old_station": station, "new_at": old_at + timedelta(hours=2), "new_station": station}
+    with translation.override("en"):
+        text = render_to_string("emails/_move.txt", context)
+    with translation.override("fr"):
+        french = render_to_string("emails/_move.txt", context)
+    assert "2:30 PM" in text and "4:30 PM" in text
+    assert "14:30" in french and "Avant\u202f:" in french  # the French reader's clock and typography
