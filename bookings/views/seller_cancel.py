@@ -1,23 +1,36 @@
 """The seller cancels a confirmed exchange from the signed link in the confirmation and reminder emails.
 
 The link is signed for this purpose only (not the invite's), names one booking and
-its invite nonce, and expires when the slot starts. GET shows the booking and a
-form; only POST cancels. Once cancelled, the link only says so.
+its invite nonce, and expires when the slot starts. GET shows the booking, the booking
+in their pocket (the QR code and the calendar file, served by the seller's invitation
+link, which this page's holder was sent too) and a form; only POST cancels. Once
+cancelled, the link only says so.
 """
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from ..exceptions import InvalidTransition
 from ..forms import CancelForm
-from ..links import booking_from_seller_cancel_token
+from ..links import booking_from_seller_cancel_token, seller_token
 from ..models import Actor, BookingStatus
 from ..services import booking_cancel
 from ._util import from_signed_link, posted
+from .pocket import pocket_context
 from .seller_language import seller_page_language
+
+
+def _pocket(booking) -> dict:
+    invite = seller_token(booking)
+    return pocket_context(
+        booking,
+        qr_url=reverse("bookings:seller-qr", kwargs={"token": invite}),
+        calendar_url=reverse("bookings:seller-calendar", kwargs={"token": invite}),
+    )
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -45,6 +58,6 @@ def cancel(request, token, booking):
     return render(
         request,
         "bookings/seller/cancel.html",
-        {"booking": booking, "form": form},
+        {"booking": booking, "form": form, "pocket": _pocket(booking)},
         status=400 if request.method == "POST" else 200,
     )

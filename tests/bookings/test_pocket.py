@@ -334,6 +334,14 @@ def test_the_seller_gets_the_same_from_their_signed_link(client, confirmed):
     assert str(event["attendee"]) == "mailto:seller@example.net"
 
 
+def test_the_sellers_cancel_page_has_the_booking_in_their_pocket_too(client, confirmed):
+    page = client.get(reverse("bookings:seller-cancel", kwargs={"token": seller_cancel_token(confirmed)})).text
+
+    qr_url = reverse("bookings:seller-qr", kwargs={"token": seller_token(confirmed)})
+    assert qr_url in page and reverse("bookings:seller-calendar", kwargs={"token": seller_token(confirmed)}) in page
+    assert client.get(qr_url).content == booking_qr_svg(confirmed)
+
+
 def test_a_forged_or_foreign_seller_link_gets_nothing(client, confirmed, paris_13, charter):
     elsewhere = factories.BookingFactory(
         station=paris_13, space=paris_13.spaces.get(kind=SpaceKind.ROOM), status=BookingStatus.CONFIRMED
