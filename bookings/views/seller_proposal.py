@@ -10,6 +10,7 @@
 Only a POST changes anything; the links are signed and die with a withdrawal.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -163,7 +164,7 @@ def proposal_seller(request, token):
             "station": proposal.station,
             "times": seller_proposal_times(proposal=proposal, now=now),
             "is_open": proposal.is_open(now),
-            "buyer_url": request.build_absolute_uri(seller_proposal_buyer_path(proposal)),
+            "buyer_url": settings.SITE_URL + seller_proposal_buyer_path(proposal),  # as the emails write it
             "booking_url": seller_invite_path(proposal.booking) if proposal.booking_id else "",
             "confirmable": not proposal.confirmed_at and proposal.created_at > now - CONFIRM_WITHIN,
         },
