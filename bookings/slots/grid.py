@@ -12,11 +12,13 @@ class SlotGrid:
     can, where two opening ranges of one day overlap out of step).
     """
 
-    def __init__(self, starts: list[datetime], length: timedelta):
+    def __init__(self, starts: list[datetime], length: timedelta, *, regular: bool | None = None):
+        """`regular`: whether no two slots overlap, when the caller knows it already (the engine does)."""
         self.starts = starts
         self.length = length
-        regular = all(later - earlier >= length for earlier, later in zip(starts, starts[1:], strict=False))
-        self._index = {start: i for i, start in enumerate(starts)} if regular else {}
+        if regular is None:
+            regular = all(later - earlier >= length for earlier, later in zip(starts, starts[1:], strict=False))
+        self._index = dict(zip(starts, range(len(starts)), strict=True)) if regular else {}
 
     def __len__(self) -> int:
         return len(self.starts)

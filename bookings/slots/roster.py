@@ -284,7 +284,8 @@ class Roster:
         slots × bookings. Slots that meet bookings still waiting for an officer are then
         corrected (_after_waiting_bookings).
         """
-        ranked: list[list] = [[] for _ in grid.starts]
+        # (rank, officer, first slot, past the last slot, slots the officer is busy in) of each shift
+        spans: list[tuple[tuple, int, int, int, set[int]]] = []
         for officer_id, shifts in self._shifts.items():
             blocked: set[int] = set()
             bookings = ((b.starts_at, b.ends_at) for b in self.assigned[officer_id])
@@ -301,11 +302,14 @@ class Roster:
                 frontier = last
                 if self.load(officer_id, shift) >= self.cap:
                     continue
-                rank = self._rank(officer_id, shift)
-                for i in set(range(first, last)).difference(blocked):
-                    ranked[i].append(rank)
-        # (load, badge, officer id): one officer needs no sort
-        result = [(ranks[0][2],) if len(ranks) == 1 else tuple(r[2] for r in sorted(ranks)) for ranks in ranked]
+                spans.append((self._rank(officer_id, shift), officer_id, first, last, blocked))
+        # Marked in rank order (load, badge, officer id), each slot's officers come out sorted:
+        # one sort of the shifts instead of one per slot. A slot has at most one rank per officer.
+        ranked: list[list[int]] = [[] for _ in grid.starts]
+        for _rank, officer_id, first, last, blocked in sorted(spans, key=itemgetter(0)):
+            for i in range(first, last) if not blocked else set(range(first, last)).difference(blocked):
+                ranked[i].append(officer_id)
+        result = list(map(tuple, ranked))
         return self._after_waiting_bookings(grid, result)
 
     def _after_waiting_bookings(self, grid: SlotGrid, result: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
