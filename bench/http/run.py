@@ -116,6 +116,15 @@ def prepare(n: dict):
     }
 
 
+def slot_cache_renewal(slug: str):
+    """What a booking at the station does to the slot cache (bookings.slots.cache), without the booking."""
+    from bookings.slots.cache import availability_changed
+    from stations.models import Station
+
+    station_id = Station.objects.values_list("pk", flat=True).get(slug=slug)
+    return lambda: availability_changed(station_id)
+
+
 def measure(n: dict, data: dict, gunicorn) -> dict:
     from bench.http import booking_load, checks, journeys, rush, slot_page_load
 
@@ -124,7 +133,11 @@ def measure(n: dict, data: dict, gunicorn) -> dict:
     asyncio.run(booking_load.warm_up(port=gunicorn.port, tickets=data["one"] + data["four"]))
     print("… slot page", file=sys.stderr)
     results["slot_page"] = slot_page_load.run(
-        port=gunicorn.port, ticket=data["page"], rounds=n["rounds"], requests_per_round=n["slot_requests"]
+        port=gunicorn.port,
+        ticket=data["page"],
+        rounds=n["rounds"],
+        requests_per_round=n["slot_requests"],
+        renew=slot_cache_renewal(data["page"].slug),
     )
     print("… booking, one station", file=sys.stderr)
     results["one_station"] = booking_load.run(
