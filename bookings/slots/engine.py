@@ -190,10 +190,7 @@ def free_slots(
     if kept is not None:
         starts, local_starts = [starts[n] for n in kept], [local_starts[n] for n in kept]
     grid = SlotGrid(starts, length, regular=regular)
-    busy: dict[int, set[int]] = {}
-    for space_id, starts_at, ends_at in holdings:
-        for i in grid.touched(starts_at, ends_at):
-            busy.setdefault(i, set()).add(space_id)
+    busy = grid.holders_by_slot(holdings)
     free = [space_ids] * len(starts)
     for i, taken in busy.items():
         free[i] = tuple(s for s in space_ids if s not in taken)

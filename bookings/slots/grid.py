@@ -30,6 +30,33 @@ class SlotGrid:
             return range(i, i + 1)
         return range(bisect_right(self.starts, starts_at - self.length), bisect_left(self.starts, ends_at))
 
+    def touched_by(self, intervals) -> set[int]:
+        """The indexes of the slots any of the (start, end) intervals overlaps: touched() inlined for the usual
+        booking (one slot long, on the grid), which the engine asks of every booking."""
+        index, length, found = self._index, self.length, set()
+        for starts_at, ends_at in intervals:
+            i = index.get(starts_at)
+            if i is not None and ends_at - starts_at == length:
+                found.add(i)
+            else:
+                found.update(self.touched(starts_at, ends_at))
+        return found
+
+    def holders_by_slot(self, rows) -> dict[int, set]:
+        """{slot index: the holders whose interval overlaps it} from (holder, start, end) rows (touched() inlined)."""
+        index, length, found = self._index, self.length, {}
+        for holder, starts_at, ends_at in rows:
+            i = index.get(starts_at)
+            if i is not None and ends_at - starts_at == length:
+                if i in found:
+                    found[i].add(holder)
+                else:
+                    found[i] = {holder}
+                continue
+            for i in self.touched(starts_at, ends_at):
+                found.setdefault(i, set()).add(holder)
+        return found
+
     def covered(self, starts_at: datetime, ends_at: datetime) -> range:
         """Indexes of the slots that lie wholly within [starts_at, ends_at]."""
         return range(bisect_left(self.starts, starts_at), bisect_right(self.starts, ends_at - self.length))
