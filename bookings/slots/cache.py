@@ -11,6 +11,8 @@ no buyer in particular and without the pressure switch, with
   pending hold to lapse, the first slot held back to be released (bookings.slots.loading),
   at most SLOT_CACHE_SECONDS later (the bound on a change nothing reported);
 - the buyers whose own cancelled bookings it holds back: for them it is computed afresh.
+Each process also keeps its last answers (_InProcess), used only under the cache's current
+tokens: a read is then one small round trip for the tokens, without unpickling the slots.
 What is cut at read time: the slots before the earliest start (now, the lead time, the
 seller's time to answer) and those the pressure switch stops, so a kept answer never offers a
 past or too-soon slot.
@@ -27,7 +29,9 @@ Never an authority: booking_create checks the one slot under the station's lock
 """
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -127,33 +131,70 @@ def changed_in_this_transaction(station_id: int) -> bool:
     return changed is not None and changed.covers(station_id)
 
 
+class _InProcess:
+    """The answers this process read or computed last, by key: a kept answer weighs some 50 kB, and
+    unpickling its slots cost more than the cache's round trip. Used only when its tokens are the
+    cache's current ones, which are read from the shared cache on every lookup all the same."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Kept | None:
+        with self.lock:
+            kept = self.entries.get(key)
+            if kept is not None:
+                self.entries.move_to_end(key)
+            return kept
+
+    def put(self, key: str, kept: Kept) -> None:
+        with self.lock:
+            self.entries[key] = kept
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_in_process = _InProcess(size=64)
+
+
+def _current(kept: Kept | None, tokens: tuple, now: datetime) -> bool:
+    return kept is not None and kept.tokens == tokens and kept.computed_at <= now < kept.valid_until
+
+
 def lookup(*, station_id: int, kind: str, first_day: date, last_day: date, now: datetime) -> Lookup:
-    """One round trip to the cache: the tokens and what was kept, if it is current at `now`."""
+    """The tokens (one round trip to the cache) and what was kept, if it is current at `now`: from this
+    process's copy when it is, else from the cache (a second round trip)."""
     key = f"{_PREFIX}:slots:{station_id}:{kind}:{first_day.isoformat()}:{last_day.isoformat()}"
     token_keys = (_token_key(_EVERY_STATION), _token_key(station_id))
     try:
-        found = cache.get_many([*token_keys, key])
+        found = cache.get_many(list(token_keys))
         tokens = tuple(found.get(k) for k in token_keys)
         if None in tokens:  # never changed yet, or the cache was emptied: tokens of their own
             for token_key, token in zip(token_keys, tokens, strict=True):
                 if token is None:
                     cache.add(token_key, uuid.uuid4().hex, timeout=None)
-            found = {**cache.get_many(list(token_keys)), key: None}
+            found = cache.get_many(list(token_keys))
             tokens = tuple(found.get(k) for k in token_keys)
             if None in tokens:
                 return Lookup(key, None, None)
+        kept = _in_process.get(key)
+        if not _current(kept, tokens, now):
+            kept = cache.get(key)
+            if not _current(kept, tokens, now):
+                return Lookup(key, tokens, None)
+            _in_process.put(key, kept)
     except Exception:
         logger.exception("Could not read the slot cache")
         return Lookup(key, None, None)
-    kept = found.get(key)
-    if kept is not None and not (kept.tokens == tokens and kept.computed_at <= now < kept.valid_until):
-        kept = None
     return Lookup(key, tokens, kept)
 
 
 def keep(found: Lookup, kept: Kept) -> None:
     if found.tokens is None or kept.valid_until <= kept.computed_at:
         return
+    _in_process.put(found.key, kept)
     try:
         cache.set(found.key, kept, timeout=SLOT_CACHE_SECONDS)
     except Exception:
