@@ -11,7 +11,7 @@ rounds interleaved:
 1. the final booking POST against a bare view doing one INSERT, 16 connections, one
    station, then the load spread over four;
 2. the slot page (12 rooms, 14-day horizon) against a one-query page of the same size,
-   sequential requests;
+   sequential requests, as the slot cache mostly serves it and right after a change;
 3. a rush of buyers over a minute on three stations, with the database checked after.
 
 Prints a markdown fragment (the tables of docs/benchmarks.md's performance section,
