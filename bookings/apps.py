@@ -16,5 +16,6 @@ class BookingsConfig(AppConfig):
 
         from . import signals, tasks  # noqa: F401, PLC0415
         from .directory import stations_next_free_slots  # noqa: PLC0415
+        from .slots import invalidation  # noqa: F401, PLC0415  (the slot cache's receivers)
 
         next_slot_finder_register(stations_next_free_slots)

@@ -34,6 +34,7 @@ from .models import Actor, Booking, BookingEvent, BookingStatus
 from .notifications import OFFICER_ASSIGNMENT, UNSTAFFED_ALERT, notifications_requeue
 from .outbox import ALERT_UNSTAFFED_BOOKING, NOTIFY_OFFICER_ASSIGNMENT, enqueue_on_commit
 from .slots.availability import station_roster
+from .slots.cache import availability_changed
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def booking_assign_officer(*, booking_id: int, now: datetime | None = None) -> i
                 chosen = booking.officer_id  # no churn for a tie
         current = {name: getattr(booking, name) for name in _CURRENT_FIELDS}
         _record_officer(booking_id=booking.pk, officer_id=chosen, current=current, now=now)
+        availability_changed(station_id)  # _record_officer writes with update(): no signal
         return chosen
 
 
@@ -174,6 +176,7 @@ def station_reassign_officers(*, station_id: int, now: datetime | None = None) -
             else:
                 result.unstaffed.append(booking_id)
             _record_officer(booking_id=booking_id, officer_id=officer_id, current=rows[booking_id], now=now)
+        availability_changed(station_id)  # _record_officer writes with update(): no signal
     if result.moved or result.unstaffed:
         logger.info(
             "Station %s: %d booking(s) reassigned, %d without an officer",

@@ -48,6 +48,7 @@ from .selectors import hold_deadline, slot_key_to_datetime, station_booking_days
 from .services import booking_expire
 from .slots.availability import MIN_ANSWER_TIME
 from .slots.booking_check import SlotChoice, slot_check
+from .slots.cache import availability_changed
 from .slots.seller_window import HOLD_MARGIN
 
 S = BookingStatus
@@ -221,7 +222,9 @@ def booking_move_accept(
         Booking.objects.filter(pk=booking.pk).update(
             status=S.CONFIRMED, seller_charter_version=charter_version, seller_answered_at=now, **fields
         )
+        availability_changed(booking.station_id)  # update() sends no signal: the old station, then the new
         booking.refresh_from_db()
+        availability_changed(booking.station_id)
         _reminders_restart(booking)
         charter_review_record(booking=booking, version=charter_version, verdict=verdict, now=now)
         event_record(
@@ -342,7 +345,9 @@ def booking_proposal_take(*, booking: Booking, buyer, key: str, now: datetime | 
             Booking.objects.filter(pk=booking.pk).update(
                 status=S.CONFIRMED, seller_answered_at=booking.seller_answered_at or now, **fields
             )
+            availability_changed(booking.station_id)  # update() sends no signal: the old station, then the new
             booking.refresh_from_db()
+            availability_changed(booking.station_id)
             _reminders_restart(booking)
             event_record(
                 booking=booking,

@@ -50,6 +50,7 @@ from .models import (
 from .moves import move_end, moves_end_open
 from .selectors import hold_deadline
 from .slots.booking_check import slot_check
+from .slots.cache import availability_changed
 
 S = BookingStatus
 
@@ -75,6 +76,7 @@ def _transition(
         if current is None or moves_id or current not in allowed_from or to_status not in TRANSITIONS.get(current, ()):
             raise InvalidTransition
         Booking.objects.filter(pk=booking.pk).update(status=to_status, updated_at=timezone.now(), **fields)
+        availability_changed(booking.station_id)  # update() sends no signal (bookings.slots.invalidation)
         booking.refresh_from_db()
         _record_event(booking=booking, from_status=current, to_status=to_status, role=role, user=user, note=note)
         if to_status != S.CONFIRMED:

@@ -4,5 +4,7 @@
 - roster: the officers' rules, shared with the assignment (bookings.assignment);
 - availability: loads the inputs in a fixed number of queries (station_free_slots);
 - holdback: slots a party freed minutes ago, held back from other buyers;
-- booking_check: the one-slot check booking_create makes under the station's lock.
+- booking_check: the one-slot check booking_create makes under the station's lock;
+- cache: the pages' answers kept per station between the changes that alter them, which
+  invalidation (model signals) and the services writing with update() report.
 """

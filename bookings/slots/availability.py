@@ -1,14 +1,18 @@
 """Loading the slot engine's inputs: a fixed number of queries whatever the range of days."""
 
+from bisect import bisect_left
 from datetime import date, datetime, timedelta
+from functools import partial
+from operator import attrgetter
 
 from django.utils import timezone
 
 from stations.models import BOOKABLE_SPACE_KINDS, OfficerAbsence, Shift, SpaceKind, Station
 
 from ..models import Booking
+from . import cache as slot_cache
 from .engine import Slot, StationDay, free_slots
-from .loading import engine_inputs
+from .loading import EngineInputs, engine_inputs
 from .roster import Roster
 from .seller_window import HOLD_MARGIN
 
@@ -85,6 +89,7 @@ def station_free_slots(
     ignore_pressure: bool = False,
     buyer=None,
     holdback: bool = True,
+    cached: bool = False,
 ) -> list[Slot]:
     """Free slots of one space kind between two local dates, inclusive.
 
@@ -96,6 +101,9 @@ def station_free_slots(
     minutes ago is not offered (bookings.slots.holdback) unless to its own `buyer`, or with
     `holdback` off (only to tell why a slot is refused). A safe exchange zone (SpaceKind.ZONE)
     has no slots.
+
+    `cached`: the answer may come from the slot cache (bookings.slots.cache), for the pages
+    that show slots; never for a decision (booking_create checks its slot under the lock).
     """
     now = now or timezone.now()
     # A safe exchange zone is walked into around the clock and never booked: asking for
@@ -106,6 +114,45 @@ def station_free_slots(
     first_day, last_day = max(first_day, days[0]), min(last_day, days[-1])
     if first_day > last_day:
         return []
+    computed = partial(_computed, station=station, kind=kind, first_day=first_day, last_day=last_day, now=now)
+    if not (cached and holdback) or slot_cache.changed_in_this_transaction(station.pk):
+        return computed(ignore_pressure=ignore_pressure, buyer=buyer, holdback=holdback)[0]
+    found = slot_cache.lookup(station_id=station.pk, kind=kind, first_day=first_day, last_day=last_day, now=now)
+    kept = found.kept
+    if kept is None:
+        # For no buyer in particular, the pressure switch left to the read (both below).
+        slots, inputs = computed(ignore_pressure=True, buyer=None, holdback=True)
+        valid_until = now + timedelta(seconds=slot_cache.SLOT_CACHE_SECONDS)
+        if inputs.changes_at is not None:
+            valid_until = min(valid_until, inputs.changes_at)
+        kept = slot_cache.Kept(found.tokens, now, valid_until, inputs.held_back_buyers, slots)
+        slot_cache.keep(found, kept)
+    if getattr(buyer, "pk", None) in kept.held_back_buyers:
+        # This buyer may take back the slot they freed: not in the answer kept for everyone.
+        return computed(ignore_pressure=ignore_pressure, buyer=buyer, holdback=True)[0]
+    return _as_of(kept.slots, station=station, now=now, ignore_pressure=ignore_pressure)
+
+
+def _as_of(slots: list[Slot], *, station: Station, now: datetime, ignore_pressure: bool) -> list[Slot]:
+    """A kept answer as it stands at `now`: no slot before the earliest start, none the pressure switch stops."""
+    slots = slots[bisect_left(slots, earliest_start(station, now), key=attrgetter("starts_at")) :]
+    if not ignore_pressure and station.under_pressure:
+        slots = [slot for slot in slots if not station.pressure_blocks(slot.starts_at, slot.ends_at)]
+    return slots
+
+
+def _computed(
+    *,
+    station: Station,
+    kind: str,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    ignore_pressure: bool,
+    buyer,
+    holdback: bool,
+) -> tuple[list[Slot], EngineInputs]:
+    """The engine's answer over the (clamped) days, and the inputs it read."""
     window_start, window_end = local_day_window(first_day, last_day, station.zone)
     inputs = engine_inputs(
         station=station,
@@ -117,7 +164,7 @@ def station_free_slots(
         with_holdback=holdback,
     )
     if not inputs.space_ids:
-        return []
+        return [], inputs
     roster = None
     if kind == SpaceKind.ROOM:
         roster = Roster(
@@ -133,7 +180,7 @@ def station_free_slots(
         closures=inputs.closures,
         pressure_blocks=None if ignore_pressure or not station.under_pressure else station.pressure_blocks,
     )
-    return free_slots(
+    slots = free_slots(
         day,
         first_day=first_day,
         last_day=last_day,
@@ -142,6 +189,7 @@ def station_free_slots(
         holdings=inputs.holdings,
         roster=roster,
     )
+    return slots, inputs
 
 
 def station_slot(

@@ -9,6 +9,8 @@ by binary search, so the cost follows the slots plus the bookings, not their pro
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate, repeat
+from operator import add
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -77,50 +79,87 @@ def opening_starts(station: StationDay, first_day: date, last_day: date, earlies
     Slots keep their wall-clock times across a daylight saving change; a wall time that
     does not exist that day (spring forward) is skipped.
     """
+    return _opening_instants(station, first_day, last_day, earliest)[0]
+
+
+def _opening_instants(
+    station: StationDay, first_day: date, last_day: date, earliest: datetime
+) -> tuple[list[datetime], list[datetime], bool]:
+    """opening_starts(), with each start in the station's zone too, and whether the slots never overlap.
+
+    The local instants come by adding slot lengths to the opening's first one (a day without a
+    change of time) rather than converting each start: most of the engine's time per slot went
+    there. Sorting and removing duplicates is left for the rare openings that overlap.
+    """
     by_weekday: dict[int, list[Opening]] = {}
     for opening in sorted(station.openings, key=lambda o: o.opens_at):
         by_weekday.setdefault(opening.weekday, []).append(opening)
     starts: list[datetime] = []
+    local_starts: list[datetime] = []
     zone, length = station.zone, station.slot_length
+    ordered = True  # strictly increasing so far
+    regular = True  # and each start at least a slot length after the one before
+    one_day = timedelta(days=1)
     day = first_day
+    # A day whose UTC offset is the same at both ends has no change of time: its
+    # wall-clock slots are its first one's instant plus whole slot lengths.
+    next_offset = datetime.combine(day, time(0), zone).utcoffset()
     while day <= last_day:
-        openings = by_weekday.get(day.weekday(), ())
-        # A day whose UTC offset is the same at both ends has no change of time: its
-        # wall-clock slots are its first one's instant plus whole slot lengths.
-        midnight = datetime.combine(day, time(0), zone)
-        steady = midnight.utcoffset() == datetime.combine(day + timedelta(days=1), time(0), zone).utcoffset()
-        for opening in openings:
+        offset, next_offset = next_offset, datetime.combine(day + one_day, time(0), zone).utcoffset()
+        for opening in by_weekday.get(day.weekday(), ()):
+            if offset == next_offset:
+                local_first = datetime.combine(day, opening.opens_at, zone)
+                first = local_first.astimezone(UTC)
+                count = (datetime.combine(day, opening.closes_at) - datetime.combine(day, opening.opens_at)) // length
+                # The first slot at or after `earliest`: ceil((earliest - first) / length) slots in.
+                skip = min(max(0, -((first - earliest) // length)), max(count, 0))
+                if skip >= count:
+                    continue
+                first_kept = first + skip * length
+                if starts:
+                    ordered = ordered and first_kept > starts[-1]
+                    regular = regular and first_kept - starts[-1] >= length
+                # accumulate(): the additions run in C, one new datetime per slot
+                starts.extend(accumulate(repeat(length, count - skip - 1), add, initial=first_kept))
+                local_starts.extend(
+                    accumulate(repeat(length, count - skip - 1), add, initial=local_first + skip * length)
+                )
+                continue
             wall_clock = datetime.combine(day, opening.opens_at)
             closes = datetime.combine(day, opening.closes_at)
-            if steady:
-                first = datetime.combine(day, opening.opens_at, zone).astimezone(UTC)
-                count = (closes - wall_clock) // length
-                starts.extend(s for s in (first + n * length for n in range(count)) if s >= earliest)
-                continue
             while wall_clock + length <= closes:
                 starts_at = local_wall_time_to_utc(day, wall_clock.time(), zone)
                 wall_clock += length
                 if starts_at is not None and starts_at >= earliest:
+                    if starts:
+                        ordered = ordered and starts_at > starts[-1]
+                        regular = regular and starts_at - starts[-1] >= length
                     starts.append(starts_at)
-        day += timedelta(days=1)
-    # Sorted already, but for openings that overlap or a night across a change of time.
-    return sorted(set(starts))
+                    local_starts.append(starts_at.astimezone(zone))
+        day += one_day
+    if not ordered:  # openings that overlap, or a night across a change of time
+        by_start = dict(zip(starts, local_starts, strict=True))
+        starts = sorted(by_start)
+        local_starts = [by_start[s] for s in starts]
+        regular = all(later - earlier >= length for earlier, later in zip(starts, starts[1:], strict=False))
+    return starts, local_starts, regular
 
 
-def _without_overlaps(starts: list[datetime], length: timedelta, intervals: Iterable) -> list[datetime]:
-    """The starts whose slot meets none of the intervals (one pass: both sides sorted)."""
+def _kept(starts: list[datetime], length: timedelta, intervals: Iterable) -> list[int] | None:
+    """The indexes of the starts whose slot meets none of the intervals (one pass: both sides sorted);
+    None when every start is kept."""
     blocked = merge(intervals)
     if not blocked:
-        return starts
+        return None
     kept, i = [], 0
-    for starts_at in starts:
+    for n, starts_at in enumerate(starts):
         ends_at = starts_at + length
         while i < len(blocked) and blocked[i].ends_at <= starts_at:
             i += 1
         if i < len(blocked) and blocked[i].starts_at < ends_at:
             continue
-        kept.append(starts_at)
-    return kept
+        kept.append(n)
+    return kept if len(kept) < len(starts) else None
 
 
 def free_slots(
@@ -139,31 +178,34 @@ def free_slots(
     every booking that holds a space; `roster` for rooms only.
     """
     length = station.slot_length
-    starts = _without_overlaps(opening_starts(station, first_day, last_day, earliest), length, station.closures)
-    if station.pressure_blocks is not None:
-        starts = [s for s in starts if not station.pressure_blocks(s, s + length)]
-    grid = SlotGrid(starts, length)
-    busy: dict[int, set[int]] = {}
-    for space_id, starts_at, ends_at in holdings:
-        for i in grid.touched(starts_at, ends_at):
-            busy.setdefault(i, set()).add(space_id)
-    offered = []
-    for i, starts_at in enumerate(starts):
-        taken = busy.get(i)
-        free = tuple(s for s in space_ids if s not in taken) if taken else space_ids
-        if free:
-            offered.append((starts_at, free))
-    officers = None
-    if roster is not None:
-        offered_grid = grid if len(offered) == len(starts) else SlotGrid([s for s, _f in offered], length)
-        officers = roster.officers_by_slot(offered_grid)
-    zone = station.zone
-    slots = []
-    for n, (starts_at, free) in enumerate(offered):
-        officer_ids: tuple[int, ...] = ()
-        if officers is not None:
-            officer_ids = officers[n]
-            if not officer_ids:
-                continue
-        slots.append(Slot(starts_at, starts_at + length, starts_at.astimezone(zone), free, officer_ids))
-    return slots
+    starts, local_starts, regular = _opening_instants(station, first_day, last_day, earliest)
+    pressure_blocks = station.pressure_blocks
+    kept = _kept(starts, length, station.closures)
+    if pressure_blocks is not None:
+        kept = [
+            n
+            for n in (range(len(starts)) if kept is None else kept)
+            if not pressure_blocks(starts[n], starts[n] + length)
+        ]
+    if kept is not None:
+        starts, local_starts = [starts[n] for n in kept], [local_starts[n] for n in kept]
+    grid = SlotGrid(starts, length, regular=regular)
+    busy = grid.holders_by_slot(holdings)
+    free = [space_ids] * len(starts)
+    for i, taken in busy.items():
+        free[i] = tuple(s for s in space_ids if s not in taken)
+    # Each slot's officers do not depend on the other slots of the grid: the whole grid is
+    # staffed at once, the slots without a free space included.
+    make = tuple.__new__  # a Slot without the named tuple's Python-level __new__
+    if roster is None:
+        return [
+            make(Slot, (starts_at, starts_at + length, local_starts[i], free[i], ()))
+            for i, starts_at in enumerate(starts)
+            if free[i]
+        ]
+    officers = roster.officers_by_slot(grid)
+    return [
+        make(Slot, (starts_at, starts_at + length, local_starts[i], free[i], officers[i]))
+        for i, starts_at in enumerate(starts)
+        if free[i] and officers[i]
+    ]

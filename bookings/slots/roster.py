@@ -163,30 +163,33 @@ class Roster:
         starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
         kept = self.assigned[officer_id]
         intervals, absences = shifts.intervals, self.absences.get(officer_id, [])
+        # Plain locals and indexes in this loop over every booking: (start, end) pairs, lengths once.
+        disjoint, cap, last_shift, absence_count = shifts.disjoint, self.cap, len(intervals) - 1, len(absences)
+        keep_start, keep_end, keep, new = starts.append, ends.append, kept.append, tuple.__new__
         loads = [0] * len(intervals)
         si = ai = 0
         for booking_id, _officer, starts_at, ends_at in rows:
-            if shifts.disjoint:
-                while si + 1 < len(intervals) and intervals[si + 1].starts_at <= starts_at:
+            if disjoint:
+                while si < last_shift and intervals[si + 1][0] <= starts_at:
                     si += 1
-                while ai < len(absences) and absences[ai].ends_at <= starts_at:
+                while ai < absence_count and absences[ai][1] <= starts_at:
                     ai += 1
-                shift = intervals[si]
+                shift_starts_at, shift_ends_at = intervals[si]
                 free = (
-                    shift.starts_at <= starts_at
-                    and shift.ends_at >= ends_at
-                    and not (ai < len(absences) and absences[ai].starts_at < ends_at)
+                    shift_starts_at <= starts_at
+                    and shift_ends_at >= ends_at
+                    and not (ai < absence_count and absences[ai][0] < ends_at)
                     and not (ends and ends[-1] > starts_at)
-                    and loads[si] < self.cap
+                    and loads[si] < cap
                 )
             else:
                 free = not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at)
             if free:
-                if shifts.disjoint:
+                if disjoint:
                     loads[si] += 1
-                starts.append(starts_at)
-                ends.append(ends_at)
-                kept.append(Assigned(booking_id, starts_at, ends_at))
+                keep_start(starts_at)
+                keep_end(ends_at)
+                keep(new(Assigned, (booking_id, starts_at, ends_at)))
             else:
                 self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
@@ -284,12 +287,13 @@ class Roster:
         slots × bookings. Slots that meet bookings still waiting for an officer are then
         corrected (_after_waiting_bookings).
         """
-        ranked: list[list] = [[] for _ in grid.starts]
+        # (rank, officer, first slot, past the last slot, slots the officer is busy in) of each shift
+        spans: list[tuple[tuple, int, int, int, set[int]]] = []
         for officer_id, shifts in self._shifts.items():
-            blocked: set[int] = set()
-            bookings = ((b.starts_at, b.ends_at) for b in self.assigned[officer_id])
-            for starts_at, ends_at in (*self.absences.get(officer_id, ()), *bookings):
-                blocked.update(grid.touched(starts_at, ends_at))
+            blocked = grid.touched_by(self.absences.get(officer_id, ()))
+            blocked |= grid.touched_by(
+                zip(self._assigned_starts[officer_id], self._assigned_ends[officer_id], strict=True)
+            )
             # The earliest-starting covering shift decides (covering_shift): shifts come sorted
             # by start, so a shift decides only past the slots the earlier ones covered.
             frontier = 0
@@ -301,11 +305,14 @@ class Roster:
                 frontier = last
                 if self.load(officer_id, shift) >= self.cap:
                     continue
-                rank = self._rank(officer_id, shift)
-                for i in set(range(first, last)).difference(blocked):
-                    ranked[i].append(rank)
-        # (load, badge, officer id): one officer needs no sort
-        result = [(ranks[0][2],) if len(ranks) == 1 else tuple(r[2] for r in sorted(ranks)) for ranks in ranked]
+                spans.append((self._rank(officer_id, shift), officer_id, first, last, blocked))
+        # Marked in rank order (load, badge, officer id), each slot's officers come out sorted:
+        # one sort of the shifts instead of one per slot. A slot has at most one rank per officer.
+        ranked: list[list[int]] = [[] for _ in grid.starts]
+        for _rank, officer_id, first, last, blocked in sorted(spans, key=itemgetter(0)):
+            for i in range(first, last) if not blocked else set(range(first, last)).difference(blocked):
+                ranked[i].append(officer_id)
+        result = list(map(tuple, ranked))
         return self._after_waiting_bookings(grid, result)
 
     def _after_waiting_bookings(self, grid: SlotGrid, result: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
@@ -335,5 +342,7 @@ class Roster:
         trial.assigned = defaultdict(list, self.assigned)
         trial._assigned_starts = defaultdict(list, self._assigned_starts)
         trial._assigned_ends = defaultdict(list, self._assigned_ends)
-        trial._shared = set(self.assigned)
+        # Every officer with a list of their own in any of the three: a read (is_busy, load) of an officer
+        # without bookings makes empty lists in the defaultdicts, which the copy must not fill either.
+        trial._shared = set(self.assigned) | set(self._assigned_starts) | set(self._assigned_ends)
         return trial

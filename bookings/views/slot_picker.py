@@ -72,6 +72,7 @@ def slot_picker(request, *, station, kind, buyer, initial=None, ignore_pressure=
             last_day=days[-1],
             ignore_pressure=ignore_pressure,
             buyer=buyer,  # a slot this buyer just cancelled is theirs to take back (no hold-back)
+            cached=True,  # a page, not a decision: the booking checks its slot under the lock
         )
         if slot.starts_at != exclude
     ]

@@ -93,3 +93,33 @@ def test_the_final_booking_post_stays_within_its_sql_budget(
     assert len(statements) <= POST_BUDGET, "\n".join(statements)
     assert len(_under_the_station_lock(statements)) <= UNDER_LOCK_BUDGET, "\n".join(statements)
     assert [name for name, _args in queued] == ["bookings.tasks.notify_booking_event"]
+
+
+SLOT_PAGE_BUDGET = 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_slot_page_reads_the_engine_once_then_the_slot_cache(client, paris_11, officer, buyer, charter):
+    """The wizard's slot page: the user, the station with the draft, the engine's one statement; then
+    the same page again without the engine's (bookings.slots.cache), until availability changes."""
+    _busy_station(paris_11, officer)
+    client.force_login(buyer)
+    item = {"item_title": "Vélo de course", "item_kind": "goods"}
+    assert client.post(reverse("bookings:item", args=[paris_11.slug]), item).status_code == 302
+    page = reverse("bookings:slot", args=[paris_11.slug])
+
+    with CaptureQueriesContext(connection) as first:
+        computed = client.get(page)
+    with CaptureQueriesContext(connection) as again:
+        kept = client.get(page)
+
+    def engine(captured):
+        return [q["sql"] for q in captured.captured_queries if "stations_openinghours" in q["sql"]]
+
+    assert computed.status_code == kept.status_code == 200
+    for shown in ("days", "next_slots", "day_slots"):  # (the page's CSRF token differs)
+        assert kept.context[shown] == computed.context[shown]
+    assert computed.context["day_slots"]
+    assert len(engine(first)) == 1 and engine(again) == []
+    assert len(first.captured_queries) <= SLOT_PAGE_BUDGET, "\n".join(q["sql"] for q in first.captured_queries)
+    assert len(again.captured_queries) == len(first.captured_queries) - 1

@@ -213,3 +213,19 @@ def test_the_grid_finds_the_slots_an_interval_touches_even_where_slots_overlap(o
 
     assert list(grid.touched(begins, ends)) == [i for i, s in enumerate(starts) if _meets(s, s + HALF, begins, ends)]
     assert list(grid.covered(begins, ends)) == [i for i, s in enumerate(starts) if begins <= s and s + HALF <= ends]
+
+
+def test_trying_a_booking_leaves_the_roster_as_it_was():
+    """officers_for() staffs the waiting bookings in a copy: the roster itself must not change, even for
+    an officer whose empty lists an earlier read made (a regression hypothesis found)."""
+    rows = {
+        "cap": 1,
+        "shifts": [(1, "B1", at(0), at(2))],
+        "absences": [],
+        "bookings": [(10, None, at(0), at(1))],  # waiting for an officer
+    }
+    roster = Roster(**rows)
+    assert roster.free_officers(at(1), at(2)) == [1]  # a read: officer 1's lists now exist, empty
+
+    assert roster.officers_for(at(0), at(1)) == []  # officer 1 goes to the waiting booking, in the copy
+    assert roster.officers_for(at(1), at(2)) == Roster(**rows).officers_for(at(1), at(2)) == [1]
