@@ -110,9 +110,13 @@ def _qualifier_gap(not_a_gap_word: str) -> re.Pattern:
 
 _QUALIFIER_GAP = _qualifier_gap(_GAP_WORD_NOT)
 _QUALIFIER_GAP_AFTER = _qualifier_gap(f"{_GAP_WORD_NOT}|{MATERIALS}")
-# For a vehicle only the linking words: "pneus de Clio" is a part, "Ford F-150 new tires"
+# For a vehicle only the linking words, a side ("avant", "rear", "gauche") and numbers: "pneus de Clio",
+# "Phare avant Clio 4", "Clio 4 phare avant droit", "Batterie 12V Tmax" are parts, "Ford F-150 new tires"
 # a truck whose seller mentions its tyres.
-_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}")
+POSITION_WORDS = (
+    "avant|arriere|av|ar|gauche|droit|droite|g|d|avg|avd|arg|ard|front|rear|left|right|lh|rh|driver|passenger"
+)
+_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + f"|{POSITION_WORDS}|[0-9][a-z0-9]*) ){{0,3}}")
 # "for" (or "pour", "fits") after a part names what it fits, in every language's order: "door for
 # Samsung fridge", "tailgate handle for F-150" are parts like "fridge door", though "door" and
 # "handle" qualify only after a term otherwise ("Door fridge Smeg" is a fridge).
