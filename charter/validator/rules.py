@@ -110,9 +110,13 @@ def _qualifier_gap(not_a_gap_word: str) -> re.Pattern:
 
 _QUALIFIER_GAP = _qualifier_gap(_GAP_WORD_NOT)
 _QUALIFIER_GAP_AFTER = _qualifier_gap(f"{_GAP_WORD_NOT}|{MATERIALS}")
-# For a vehicle only the linking words: "pneus de Clio" is a part, "Ford F-150 new tires"
+# For a vehicle only the linking words, a side ("avant", "rear", "gauche") and numbers: "pneus de Clio",
+# "Phare avant Clio 4", "Clio 4 phare avant droit", "Batterie 12V Tmax" are parts, "Ford F-150 new tires"
 # a truck whose seller mentions its tyres.
-_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + ") ){0,2}")
+POSITION_WORDS = (
+    "avant|arriere|av|ar|gauche|droit|droite|g|d|avg|avd|arg|ard|front|rear|left|right|lh|rh|driver|passenger"
+)
+_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + f"|{POSITION_WORDS}|[0-9][a-z0-9]*) ){{0,3}}")
 # "for" (or "pour", "fits") after a part names what it fits, in every language's order: "door for
 # Samsung fridge", "tailgate handle for F-150" are parts like "fridge door", though "door" and
 # "handle" qualify only after a term otherwise ("Door fridge Smeg" is a fridge).
@@ -148,14 +152,19 @@ class Qualifiers:
         # thing cannot hurt: neither is taken on trust, both send what would be refused to review.
         # "not: pour pièces" is a phrase in which a general exception's word says nothing of the
         # kind: a car or a washing machine sold "pour pièces" is the whole thing, broken; an "8 piece
-        # set" of knives is eight knives.
+        # set" of knives is eight knives. "material: ivoire" is the material of a protected species: a
+        # term that holds it names the material itself, which no part, toy or figurine word excuses
+        # ("pièce d'ivoire", "ivory carved figurine", "estate piece, elephant ivory" are ivory).
         self.sides: dict[str, tuple[bool, bool]] = {}
-        title_phrases, review_phrases, not_phrases = [], [], []
+        title_phrases, review_phrases, not_phrases, material_phrases = [], [], [], []
         for line in lines:
             side, _colon, phrase = line.partition(":")
             side, phrase = side.strip().lower(), phrase.strip()
             if _colon and side == "review":
                 review_phrases.append(phrase)
+                continue
+            if _colon and side == "material":
+                material_phrases.append(phrase)
                 continue
             if _colon and side == "not":
                 not_phrases.append(phrase)
@@ -177,7 +186,9 @@ class Qualifiers:
         self.toys = PhraseSet(title_phrases)
         self.disclaimers = PhraseSet(review_phrases)
         self.not_qualifying = PhraseSet(not_phrases)
-        self.extra_lines = (*review_phrases, *not_phrases)
+        self.materials = PhraseSet(material_phrases)
+        self._is_material: dict[str, bool] = {}
+        self.extra_lines = (*review_phrases, *not_phrases, *material_phrases)
 
     def __bool__(self):
         return bool(self.phrases)
@@ -197,7 +208,11 @@ class Qualifiers:
     ) -> str:
         """The qualifier (as written in the list) that makes the term at [start, end) harmless, or "".
 
-        `strict`: nothing but linking words between them (vehicle rules)."""
+        `strict`: nothing but linking words between them (vehicle rules). A term that names a
+        protected material ("elephant ivory") is never made harmless here: its rule's own exceptions
+        ("faux ivory", "ivory colour") say when it is not the material."""
+        if self.materials and self.names_a_material(text[start:end]):
+            return ""
         gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
         gap_after = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP_AFTER
         # "for" says a part even next to a vehicle, its make between: "Tires for Ford F-150".
@@ -214,6 +229,13 @@ class Qualifiers:
             if covers or (near_before and may_precede) or near_for or (near_after and may_follow):
                 return phrase
         return ""
+
+    def names_a_material(self, term: str) -> bool:
+        """Whether a matched term holds a "material:" phrase (remembered: a listing's terms recur)."""
+        known = self._is_material.get(term)
+        if known is None:
+            known = self._is_material[term] = self.materials.search(f" {term} ")
+        return known
 
     def _phrase_of(self, matched: str) -> str:
         """The line of the list a matched text comes from (remembered: a listing's qualifiers recur)."""

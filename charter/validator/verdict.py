@@ -214,11 +214,14 @@ def _disclaimed(rules, text: str, words: set) -> bool:
 
 
 def _names_the_toy(rules, term: str) -> bool:
-    """Whether the forbidden term itself holds the toy or harmless word ("ivory figurine", "prop money"):
-    the knowledge named that very thing, and the word does not excuse it."""
+    """Whether the forbidden term itself holds the toy or harmless word ("ivory figurine", "prop money"),
+    or names a protected material ("ivory carved" figurine): the knowledge named that very thing, and
+    the word does not excuse it."""
     qualifiers = _qualifiers_of(rules)
     framed = f" {term} "
-    return qualifiers is not None and (qualifiers.toys.search(framed) or qualifiers.disclaimers.search(framed))
+    return qualifiers is not None and (
+        qualifiers.toys.search(framed) or qualifiers.disclaimers.search(framed) or qualifiers.names_a_material(term)
+    )
 
 
 # What a title says is sold (_title_names), besides a vehicle: something else than the forbidden

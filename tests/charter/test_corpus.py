@@ -5,10 +5,10 @@ labelled by hand: "forbidden" (the charter forbids it, or an officer should look
 or "allowed", and the space it needs ("bay" for vehicles). The "set" field says which
 batch a line came from: "first" was written before any matching rule, "holdout" after
 the rules, without looking at them; "tuning-2026-11", "tuning-2026-11b", "tuning-2026-11c",
-"tuning-2026-11d", "tuning-2026-11e", "tuning-2026-11f", "final-2026-11" and
-"final-2026-11b" by people who never saw the rules (issue 9), each measured once before any
-tuning on it (docs/benchmarks.md). tests/charter/batches/ holds the batch kept unseen while
-tuning.
+"tuning-2026-11d", "tuning-2026-11e", "tuning-2026-11f", "final-2026-11", "final-2026-11b" and
+"final-2026-11c" by people who never saw the rules (issue 9), each measured once before any
+tuning on it (docs/benchmarks.md). A batch kept unseen while tuning lives outside the corpus
+(tests/charter/batches/ when there is one) until it has been measured.
 Traps both ways: glue guns, film titles, toy washing machines, "armée", car seats...
 Reproduce the figures with `python bench/charter_corpus.py`.
 """

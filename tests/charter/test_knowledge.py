@@ -190,6 +190,38 @@ def test_a_vehicle_only_in_the_description_of_a_refused_things_listing_is_not_se
     assert check_item(rules, title="À vendre", description="Ma voiture, 120 000 km").space_kind == "bay"
 
 
+def test_a_material_line_keeps_a_protected_material_from_every_general_exception():
+    qualifiers = compile_qualifiers("before: piece\ntitle: figurine\nmaterial: ivory")
+    rules = [
+        compile_rule(
+            rule_id=1,
+            category="illegal",
+            terms="elephant ivory\nivory carved\nknife",
+            exceptions="faux ivory carved",
+            qualifiers=qualifiers,
+        )
+    ]
+
+    assert check_item(rules, title="Ivory carved figurine").forbidden
+    assert check_item(rules, title="Statue", description="estate piece, elephant ivory").forbidden
+    # Its rule's own exceptions still say when it is not the material; other terms keep the general ones.
+    assert check_item(rules, title="Faux ivory carved figurine").verdict == "allowed"
+    assert check_item(rules, title="Figurine knife").verdict == "allowed"
+    assert invalid_qualifiers("material: ivory\nmaterial: --") == ["--"]
+
+
+def test_a_side_or_a_number_may_stand_between_a_vehicle_and_its_part():
+    qualifiers = compile_qualifiers("before: phare\nbefore: batterie\nafter: tailgate")
+    rules = [compile_rule(rule_id=1, category="vehicle", verdict="allowed", terms="clio\nf 150", qualifiers=qualifiers)]
+
+    assert check_item(rules, title="Phare avant droit Clio 4").space_kind == "room"
+    assert check_item(rules, title="Batterie 12V Clio").space_kind == "room"
+    assert check_item(rules, title="F-150 rear tailgate").space_kind == "room"
+    # Any other word still says the vehicle is sold: its seller mentions a part.
+    assert check_item(rules, title="Clio 4", description="Batterie neuve Clio").space_kind == "bay"
+    assert check_item(rules, title="F-150 new tailgate").space_kind == "bay"
+
+
 # --- the files and the versions made of them ---------------------------------------------------
 
 
