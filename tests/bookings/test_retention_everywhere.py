@@ -106,6 +106,7 @@ NOT_PERSONAL = {
     "bookings.Booking.cancel_cause": "a code (statistics)",
     "bookings.Booking.no_show_party": "a code (statistics)",
     "bookings.Booking.refusal_category": "a code (statistics)",
+    "bookings.SellerProposal.seller_language": "a code",
     "bookings.BookingEvent.actor_role": "a code",
     "bookings.BookingEvent.from_status": "a code",
     "bookings.BookingEvent.to_status": "a code",
