@@ -55,7 +55,7 @@ def _token_key(scope) -> str:
 class Kept(NamedTuple):
     """What the cache holds for one station, kind of space and range of days."""
 
-    tokens: tuple[str, str]
+    tokens: tuple[str, str] | None  # None: computed when the cache could not be read (never kept)
     computed_at: datetime
     valid_until: datetime
     held_back_buyers: frozenset[int]
@@ -163,6 +163,12 @@ def _current(kept: Kept | None, tokens: tuple, now: datetime) -> bool:
     return kept is not None and kept.tokens == tokens and kept.computed_at <= now < kept.valid_until
 
 
+def _tokens(found: dict, token_keys: tuple[str, str]) -> tuple[str, str] | None:
+    """The two tokens read, or None when either is missing."""
+    every, station = (found.get(key) for key in token_keys)
+    return (every, station) if every is not None and station is not None else None
+
+
 def lookup(*, station_id: int, kind: str, first_day: date, last_day: date, now: datetime) -> Lookup:
     """The tokens (one round trip to the cache) and what was kept, if it is current at `now`: from this
     process's copy when it is, else from the cache (a second round trip)."""
@@ -170,14 +176,13 @@ def lookup(*, station_id: int, kind: str, first_day: date, last_day: date, now: 
     token_keys = (_token_key(_EVERY_STATION), _token_key(station_id))
     try:
         found = cache.get_many(list(token_keys))
-        tokens = tuple(found.get(k) for k in token_keys)
-        if None in tokens:  # never changed yet, or the cache was emptied: tokens of their own
-            for token_key, token in zip(token_keys, tokens, strict=True):
-                if token is None:
+        tokens = _tokens(found, token_keys)
+        if tokens is None:  # never changed yet, or the cache was emptied: tokens of their own
+            for token_key in token_keys:
+                if found.get(token_key) is None:
                     cache.add(token_key, uuid.uuid4().hex, timeout=None)
-            found = cache.get_many(list(token_keys))
-            tokens = tuple(found.get(k) for k in token_keys)
-            if None in tokens:
+            tokens = _tokens(cache.get_many(list(token_keys)), token_keys)
+            if tokens is None:
                 return Lookup(key, None, None)
         kept = _in_process.get(key)
         if not _current(kept, tokens, now):

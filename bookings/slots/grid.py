@@ -44,7 +44,8 @@ class SlotGrid:
 
     def holders_by_slot(self, rows) -> dict[int, set]:
         """{slot index: the holders whose interval overlaps it} from (holder, start, end) rows (touched() inlined)."""
-        index, length, found = self._index, self.length, {}
+        index, length = self._index, self.length
+        found: dict[int, set] = {}
         for holder, starts_at, ends_at in rows:
             i = index.get(starts_at)
             if i is not None and ends_at - starts_at == length:

@@ -31,7 +31,7 @@ from stations.signals import roster_changed
 from ..models import Booking
 from .cache import availability_changed
 
-CHANGED = [post_save, post_delete]
+CHANGED = (post_save, post_delete)
 
 
 @receiver(CHANGED, sender=Station, dispatch_uid="slots.cache.station")
