@@ -104,6 +104,11 @@ class Verdict:
         return replace(self, **changes)
 
 
+# Words that say a second thing is sold with the first (a "+" is folded to "plus"). Not "et", "and":
+# "lit, armoire et canapé miniatures", "épées et arcs en plastique" share the word that follows.
+SECOND_THING_WORDS = frozenset({"avec", "with", "w", "plus"})
+
+
 class _Tokens:
     """Word positions of a normalised text, computed only when a context exception needs them."""
 
@@ -132,6 +137,13 @@ class _Tokens:
         between = self.words[left[1] + 1 : right[0]]
         return sum(1 for word in between if word not in SMALL_WORDS and not HAS_DIGIT.search(word))
 
+    def second_thing_after(self, term: tuple[int, int], phrase: tuple[int, int]) -> bool:
+        """Whether the phrase comes after the term with "avec", "with" or "+" between: a
+        second thing is sold with the first ("Tortue terrestre + terrarium", "owl with its perch"),
+        which does not excuse it. Written before ("Toy kitchen with fridge"), the phrase still says
+        what the thing is."""
+        return term[1] < phrase[0] and not SECOND_THING_WORDS.isdisjoint(self.words[term[1] + 1 : phrase[0]])
+
 
 def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> tuple[str, int] | None:
     """The first occurrence of one of the rule's terms that no exception cancels (with where it starts), or None."""
@@ -153,7 +165,11 @@ def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: lis
             for a, b, phrase in context:
                 phrase_span = tokens.span(a, b)
                 apart = phrase_span[1] < term_span[0] or term_span[1] < phrase_span[0]
-                if apart and tokens.gap(term_span, phrase_span) <= CONTEXT_GAP:
+                if (
+                    apart
+                    and tokens.gap(term_span, phrase_span) <= CONTEXT_GAP
+                    and not tokens.second_thing_after(term_span, phrase_span)
+                ):
                     cancelled_by = phrase
                     break
         if steps is not None:

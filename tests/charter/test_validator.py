@@ -130,6 +130,18 @@ def test_a_one_word_exception_cancels_a_term_next_to_it_on_either_side():
     assert verdict_of(bulky, "Machine à laver Bosch", "Vendue avec des jouets pour enfants") == FORBIDDEN
 
 
+def test_a_one_word_exception_after_the_term_with_avec_with_or_plus_between_does_not_cancel_it():
+    # A second thing sold with the first: the animal with its terrarium is the animal.
+    animals = rule(["tortue terrestre"], ["terrarium"], category="illegal")
+    assert verdict_of(animals, "Tortue terrestre + terrarium") == FORBIDDEN
+    assert verdict_of(animals, "Tortue terrestre avec terrarium") == FORBIDDEN
+    assert verdict_of(animals, "Tortue terrestre terrarium") == "allowed"
+    # Written before the term, the exception still says what the thing is; "et" shares the next word.
+    bulky = rule(["frigo", "canapé"], ["toy kitchen", "miniatures"], category="bulky")
+    assert verdict_of(bulky, "Toy kitchen with frigo") == "allowed"
+    assert verdict_of(bulky, "Lit, frigo et canapé miniatures") == "allowed"
+
+
 def test_numbers_between_an_exception_and_a_term_do_not_count():
     guns = rule(["pistolet"], ["nerf"])
     assert verdict_of(guns, "Nerf Elite 2.0 pistolet") == "allowed"
