@@ -106,7 +106,7 @@ def seller_proposal_create(
         if station_slot(station=station, kind=kind, starts_at=starts_at, now=now) is None:
             raise ProposalUnavailable(_("One of these times is no longer free: tick others."))
     with transaction.atomic():
-        mailbox = email_mailbox_key(seller_email)
+        mailbox = email_mailbox_key(seller_email)[:254]
         # Counted by mailbox (Gmail's dots, +tags): one address written ten ways is one address.
         if (
             SellerProposal.objects.filter(seller_mailbox=mailbox, created_at__gt=now - timedelta(days=1)).count()
