@@ -47,6 +47,11 @@ def partner_key_find(key: str) -> PartnerKey | None:
     return row if row.is_active else None
 
 
+def partner_key_active(prefix: str) -> PartnerKey | None:
+    """The unrevoked key with this public prefix (a proposal link or proposal names its partner by it)."""
+    return PartnerKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+
+
 def partner_key_touch(row: PartnerKey) -> None:
     """Record the key's use; at most once a minute, so that reads do not each write."""
     now = timezone.now()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from charter.selectors import NoPublishedCharter, charter_check, charter_current
 from stations.models import Station
 
+from .keys import partner_key_active
 from .models import PartnerKey
 
 PROPOSAL_LINK_DAYS = 14
@@ -105,4 +106,4 @@ def proposal_partner(
         signing.TimestampSigner(salt=_SALT).unsign(f"{canonical}:{sig}", max_age=timedelta(days=PROPOSAL_LINK_DAYS))
     except signing.BadSignature:
         return None
-    return PartnerKey.objects.filter(prefix=partner, revoked_at__isnull=True).first()
+    return partner_key_active(partner)

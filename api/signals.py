@@ -18,7 +18,8 @@ from django.dispatch import receiver
 
 from bookings.models import Booking, BookingEvent, SellerProposal
 
-from .models import PartnerBooking, PartnerKey, partner_visit_key
+from .keys import partner_key_active
+from .models import PartnerBooking, partner_visit_key
 from .webhooks import webhook_for_event
 
 
@@ -48,9 +49,7 @@ def partner_proposal_attach(sender, instance: SellerProposal, raw: bool = False,
         return
     if update_fields is not None and "booking" not in update_fields:
         return
-    partner = PartnerKey.objects.filter(
-        prefix=instance.origin.removeprefix("partner:"), revoked_at__isnull=True
-    ).first()
+    partner = partner_key_active(instance.origin.removeprefix("partner:"))
     if partner is None or PartnerBooking.objects.filter(booking_id=instance.booking_id).exists():
         return
     PartnerBooking.objects.create(

@@ -12,6 +12,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
@@ -53,6 +54,15 @@ def pocket_context(booking: Booking, *, qr_url: str, calendar_url: str) -> dict:
         "calendar_kind": calendar_kind(booking),
         "directions_url": directions_href(booking.station),
     }
+
+
+def seller_pocket_context(booking: Booking, *, invite_token: str) -> dict:
+    """The seller's pocket: the QR code and the calendar file are served by their invitation link."""
+    return pocket_context(
+        booking,
+        qr_url=reverse("bookings:seller-qr", kwargs={"token": invite_token}),
+        calendar_url=reverse("bookings:seller-calendar", kwargs={"token": invite_token}),
+    )
 
 
 # Personal to the account or the link: never in a shared cache.

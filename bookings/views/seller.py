@@ -5,7 +5,6 @@ GET shows the booking and two forms; only a POST changes anything.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -27,7 +26,7 @@ from ..reschedule import booking_times_propose, proposable_slots
 from ..selectors import slot_key_to_datetime
 from ..services import booking_accept, booking_decline
 from ._util import from_signed_link
-from .pocket import pocket_context
+from .pocket import seller_pocket_context
 from .seller_language import seller_page_language
 
 
@@ -35,11 +34,7 @@ def _answered_context(booking, token) -> dict:
     """The seller's page of an answered invitation; once confirmed, the booking in their pocket too."""
     return {
         "booking": booking,
-        "pocket": pocket_context(
-            booking,
-            qr_url=reverse("bookings:seller-qr", kwargs={"token": token}),
-            calendar_url=reverse("bookings:seller-calendar", kwargs={"token": token}),
-        ),
+        "pocket": seller_pocket_context(booking, invite_token=token),
     }
 
 

@@ -9,7 +9,6 @@ cancelled, the link only says so.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -20,17 +19,8 @@ from ..links import booking_from_seller_cancel_token, seller_token
 from ..models import Actor, BookingStatus
 from ..services import booking_cancel
 from ._util import from_signed_link, posted
-from .pocket import pocket_context
+from .pocket import seller_pocket_context
 from .seller_language import seller_page_language
-
-
-def _pocket(booking) -> dict:
-    invite = seller_token(booking)
-    return pocket_context(
-        booking,
-        qr_url=reverse("bookings:seller-qr", kwargs={"token": invite}),
-        calendar_url=reverse("bookings:seller-calendar", kwargs={"token": invite}),
-    )
 
 
 @ratelimit(key="ip", rate="60/m", method=ratelimit.ALL, block=True)
@@ -58,6 +48,10 @@ def cancel(request, token, booking):
     return render(
         request,
         "bookings/seller/cancel.html",
-        {"booking": booking, "form": form, "pocket": _pocket(booking)},
+        {
+            "booking": booking,
+            "form": form,
+            "pocket": seller_pocket_context(booking, invite_token=seller_token(booking)),
+        },
         status=400 if request.method == "POST" else 200,
     )
