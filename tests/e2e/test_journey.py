@@ -81,6 +81,8 @@ def _book(page, station, screenshot):
 
     expect(page.get_by_role("heading", name="Pick a day and a time")).to_be_visible()
     page.get_by_role("group", name="Days").get_by_role("link").first.click()
+    # The day's times replace the picker (htmx): wait for the swap, or the click below lands on the old one.
+    expect(page).to_have_url(re.compile(r"\?day=\d{4}-\d{2}-\d{2}$"))
     # The times are visually hidden radios (Bootstrap .btn-check): the label is what a person clicks.
     first_time = page.locator(".slot-grid label").first
     expect(first_time).to_be_visible()
