@@ -317,12 +317,17 @@ class PhraseSet:
         """(start, end, matched text) of every occurrence, overlapping ones included, in order."""
         if self.pattern is None:
             return []
+        candidates = self.first_words.intersection(words)
+        if self.model_prefixes:
+            candidates |= self._model_words(words)
+        if not candidates:
+            return []
         found = []
         # In a long text, where every phrase that starts with a word needs a next word and none of those
         # is ever written after it ("sur place", "pas mal" for "sur ordonnance", "pas original"), the
         # phrases are not tried at each place the word is written.
         next_words = words.next_words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
-        for word in self.first_words.intersection(words) | self._model_words(words):
+        for word in candidates:
             if next_words is not None:
                 following = self._followers.get(word)
                 if following is not None and following.isdisjoint(next_words(word)):
