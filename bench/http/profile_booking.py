@@ -153,6 +153,7 @@ def main():
     buyers = d.buyers_create("profile", count, now=now)
     tickets, drafts = d.booking_tickets(station, buyers, now=now, rooms=12)
     d.drafts_create(drafts, now=now)
+    d.insert_table_create()
     d.analyze()
     application = get_wsgi_application()
     form = {"csrfmiddlewaretoken": CSRF_SECRET, "accept_charter": "on", "charter_version": charter_current().pk}
@@ -188,6 +189,15 @@ def main():
         f"{args.bookings} POSTs, one at a time: CPU of this process per POST median {statistics.median(cpu):.2f} ms"
         f" (mean {statistics.mean(cpu):.2f}), wall-clock median {statistics.median(wall):.2f} ms"
     )
+    baseline_cpu = []
+    for _ in range(args.bookings):  # the HTTP benchmark's baseline: the bare view doing one INSERT
+        environ = environ_for(tickets[0], method="POST", form={"note": "un exemple de formulaire"}, csrf=CSRF_SECRET)
+        environ.update(PATH_INFO="/bench-baseline/insert/", HTTP_COOKIE="")
+        started_cpu = time.process_time()
+        status, _headers = call(application, environ)
+        baseline_cpu.append(1000 * (time.process_time() - started_cpu))
+        assert status.startswith("201"), status
+    print(f"the bare view doing one INSERT: CPU per POST median {statistics.median(baseline_cpu):.2f} ms")
 
     if args.explain:  # after the timed POSTs: the station has their bookings
         explain_statements(post, supply.pop(), plans=args.plans)
