@@ -97,7 +97,7 @@ def buyer_checks(
     }
     by_buyer, to_recipient, no_show_starts, active_count, lifted_at = [], [], [], 0, None
     for buyer_id, is_active, status, party, starts, created, email, rebooked_email, last_lift in fetch(
-        _BUYER_ROWS, params
+        _BUYER_ROWS, params, prepared_as="sx_buyer_rows"
     ):
         created_at = as_aware(created)
         invitation = (created_at, email, rebooked_email)

@@ -125,12 +125,14 @@ def slot_cache_renewal(slug: str):
     return lambda: availability_changed(station_id)
 
 
-def measure(n: dict, data: dict, gunicorn) -> dict:
+def measure(n: dict, data: dict, gunicorn, *, only: str | None = None) -> dict:
     from bench.http import booking_load, checks, journeys, rush, slot_page_load
 
     results = {}
     journeys.charter_version_remember()
     asyncio.run(booking_load.warm_up(port=gunicorn.port, tickets=data["one"] + data["four"]))
+    if only == "booking":
+        return _measure_bookings(n, data, gunicorn, results)
     print("… slot page", file=sys.stderr)
     results["slot_page"] = slot_page_load.run(
         port=gunicorn.port,
@@ -139,6 +141,18 @@ def measure(n: dict, data: dict, gunicorn) -> dict:
         requests_per_round=n["slot_requests"],
         renew=slot_cache_renewal(data["page"].slug),
     )
+    _measure_bookings(n, data, gunicorn, results)
+    print("… rush", file=sys.stderr)
+    results["rush"] = rush.run(port=gunicorn.port, tickets=data["rush"], seconds=n["rush_s"])
+    results["rush"]["booked_in_database"] = checks.bookings_by_station(data["rush_slugs"])
+    results["invariants"] = checks.invariants_count()
+    results["celery_messages_queued"] = server.redis_queued()
+    return results
+
+
+def _measure_bookings(n: dict, data: dict, gunicorn, results: dict) -> dict:
+    from bench.http import booking_load, checks
+
     print("… booking, one station", file=sys.stderr)
     results["one_station"] = booking_load.run(
         port=gunicorn.port, tickets=data["one"], rounds=n["rounds"], seconds=n["seconds"]
@@ -147,12 +161,23 @@ def measure(n: dict, data: dict, gunicorn) -> dict:
     results["four_stations"] = booking_load.run(
         port=gunicorn.port, tickets=data["four"], rounds=n["rounds"], seconds=n["seconds"]
     )
-    print("… rush", file=sys.stderr)
-    results["rush"] = rush.run(port=gunicorn.port, tickets=data["rush"], seconds=n["rush_s"])
-    results["rush"]["booked_in_database"] = checks.bookings_by_station(data["rush_slugs"])
     results["invariants"] = checks.invariants_count()
-    results["celery_messages_queued"] = server.redis_queued()
     return results
+
+
+def _bookings_summary(results: dict) -> str:
+    """The booking measure's lines, for --only booking (the report's tables need every measure)."""
+    lines = []
+    for load in ("one_station", "four_stations"):
+        booking, insert = results[load]["booking"], results[load]["insert"]
+        lines.append(
+            f"{load}: {booking['per_second']:.0f} bookings/s (p50 {booking['p50_ms']:.0f} ms, p95"
+            f" {booking['p95_ms']:.0f} ms) vs {insert['per_second']:.0f} inserts/s (p50 {insert['p50_ms']:.1f} ms,"
+            f" p95 {insert['p95_ms']:.1f} ms): {booking['per_second'] / insert['per_second']:.3f}x;"
+            f" outcomes {booking['outcomes']}"
+        )
+    lines.append(f"invariants: {results['invariants']}")
+    return "\n".join(lines)
 
 
 def main():
@@ -163,6 +188,7 @@ def main():
     parser.add_argument("--before-file", type=Path, default=BEFORE_FILE)
     parser.add_argument("--commit", help="the code's commit, when it is not a git checkout (an exported tree)")
     parser.add_argument("--render", type=Path, help="print the tables of an earlier run's --json file; no measuring")
+    parser.add_argument("--only", choices=["booking"], help="measure only the booking POST against the INSERT")
     parser.add_argument("--keep-db", action="store_true", help="leave sx_bench_http in place afterwards")
     args = parser.parse_args()
     if args.render:
@@ -187,7 +213,7 @@ def main():
     gunicorn = server.Gunicorn()
     gunicorn.start()
     try:
-        results = measure(n, data, gunicorn)
+        results = measure(n, data, gunicorn, only=args.only)
     finally:
         gunicorn.stop()
         from django.db import connections
@@ -211,6 +237,9 @@ def main():
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2, default=str))
+    if args.only:
+        print(_bookings_summary(results))
+        return
     if args.save_before:
         args.before_file.write_text(json.dumps(results, indent=2, default=str) + "\n")
     before = json.loads(args.before_file.read_text()) if args.before_file.exists() else None

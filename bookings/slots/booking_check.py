@@ -27,7 +27,7 @@ from ..exceptions import NoOfficerFree, SlotUnavailable, StationUnderPressure
 from ..models import Booking, BookingStatus
 from .availability import earliest_start, station_roster
 from .engine import local_wall_time_to_utc
-from .sql import HOLDING, OVERLAPS, as_parameter, holding_params
+from .sql import HOLDING, OVERLAPS, as_parameter, execute, holding_params
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def slot_check(
         reference=reference,
     )
     with connection.cursor() as cursor:
-        cursor.execute(CHECK_SQL[kind], params)
+        execute(cursor, CHECK_SQL[kind], params, prepared_as=f"sx_slot_check_{kind}")
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     if not rows or not _on_the_grid(rows[0]["opens_at"], local, station.slot_length) or rows[0]["closed"]:

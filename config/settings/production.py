@@ -42,6 +42,6 @@ LOGGING = {
     "loggers": {"django.security": {"level": "WARNING"}},
 }
 
-# django-ratelimit knows only django-redis by name; Django's own RedisCache gives
+# django-ratelimit knows only django-redis by name; Django's own RedisCache (config.cache) gives
 # it the same atomic add/incr, so its "not officially supported" warning is moot.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

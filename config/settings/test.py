@@ -27,7 +27,7 @@ if REDIS_URL := env("REDIS_URL", default=""):
     # own (the charter's current version is cached under a fixed key).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": urlunsplit(urlsplit(REDIS_URL)._replace(path="/15")),
             "KEY_PREFIX": f"test-{os.getpid()}",
         }
