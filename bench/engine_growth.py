@@ -26,7 +26,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "sx_bench_engine"
+# Its own database; SX_BENCH_ENGINE_DB names another, for two runs side by side on one server.
+DATABASE = os.environ.get("SX_BENCH_ENGINE_DB", "sx_bench_engine")
 TARGETS = {(12, 60): 30.0, (48, 60): 100.0}  # issue 10: milliseconds, rooms × days
 
 

@@ -15,30 +15,30 @@ sorting them by start also sorts them by end.
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import filterfalse, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from .grid import SlotGrid
+from .grid import Instant, SlotGrid
 
 
 class Interval(NamedTuple):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class ShiftRow(NamedTuple):
     officer_id: int
     badge: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class AbsenceRow(NamedTuple):
     officer_id: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class RoomBooking(NamedTuple):
@@ -46,14 +46,14 @@ class RoomBooking(NamedTuple):
 
     booking_id: int
     officer_id: int | None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class Assigned(NamedTuple):
     booking_id: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 def merge(intervals) -> list[Interval]:
@@ -68,7 +68,7 @@ def merge(intervals) -> list[Interval]:
     return merged
 
 
-def overlaps_any(starts: list, ends: list, starts_at: datetime, ends_at: datetime) -> bool:
+def overlaps_any(starts: list, ends: list, starts_at: Instant, ends_at: Instant) -> bool:
     """Whether [starts_at, ends_at) meets one of sorted, disjoint intervals given by their `starts` and `ends`."""
     i = bisect_right(ends, starts_at)
     return i < len(starts) and starts[i] < ends_at
@@ -89,7 +89,7 @@ class _Shifts:
             longest = e if longest is None or e > longest else longest
             self.reach.append(longest)
 
-    def covering(self, starts_at: datetime, ends_at: datetime) -> Interval | None:
+    def covering(self, starts_at: Instant, ends_at: Instant) -> Interval | None:
         """The earliest-starting shift that covers the whole of [starts_at, ends_at)."""
         found = None
         i = bisect_right(self.starts, starts_at) - 1
@@ -120,30 +120,33 @@ class Roster:
     ):
         self.cap = cap
         self.badges: dict[int, str] = {}
+        new = tuple.__new__  # an Interval without the named tuple's Python-level __new__: thousands of rows
         by_officer: dict[int, list[Interval]] = defaultdict(list)
-        for shift in map(ShiftRow._make, shifts):
-            self.badges[shift.officer_id] = shift.badge
-            by_officer[shift.officer_id].append(Interval(shift.starts_at, shift.ends_at))
+        for officer_id, badge, starts_at, ends_at in shifts:  # ShiftRow
+            self.badges[officer_id] = badge
+            by_officer[officer_id].append(new(Interval, (starts_at, ends_at)))
         self._shifts = {officer_id: _Shifts(intervals) for officer_id, intervals in by_officer.items()}
         absent: dict[int, list[Interval]] = defaultdict(list)
-        for absence in map(AbsenceRow._make, absences):
-            absent[absence.officer_id].append(Interval(absence.starts_at, absence.ends_at))
+        for officer_id, starts_at, ends_at in absences:  # AbsenceRow
+            absent[officer_id].append(new(Interval, (starts_at, ends_at)))
         self.absences: dict[int, list[Interval]] = {o: merge(intervals) for o, intervals in absent.items()}
         self._absence_starts = {o: [s for s, _e in intervals] for o, intervals in self.absences.items()}
         self._absence_ends = {o: [e for _s, e in intervals] for o, intervals in self.absences.items()}
         self.assigned: dict[int, list[Assigned]] = defaultdict(list)
-        self._assigned_starts: dict[int, list[datetime]] = defaultdict(list)
-        self._assigned_ends: dict[int, list[datetime]] = defaultdict(list)
+        self._assigned_starts: dict[int, list[Instant]] = defaultdict(list)
+        self._assigned_ends: dict[int, list[Instant]] = defaultdict(list)
         self.unassigned: list[Assigned] = []
         self.misassigned: set[int] = set()
         self._shared: set[int] = set()
         # Earlier bookings keep their officer first, so a lower cap moves the last ones.
         by_officer_rows = defaultdict(list)
+        with_shifts = self._shifts
         for row in sorted(bookings, key=itemgetter(2, 0)):
-            booking_id, officer_id, starts_at, ends_at = row
-            if officer_id in self._shifts:
+            officer_id = row[1]
+            if officer_id in with_shifts:
                 by_officer_rows[officer_id].append(row)
             else:  # no officer yet, or one without a shift then
+                booking_id, _officer_id, starts_at, ends_at = row
                 if officer_id is not None:
                     self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
@@ -194,7 +197,7 @@ class Roster:
                 self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
 
-    def _may_take(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def _may_take(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         """is_free() but for the overlap with other bookings, which the caller checked."""
         shift = self.covering_shift(officer_id, starts_at, ends_at)
         if shift is None or self.is_absent(officer_id, starts_at, ends_at):
@@ -205,7 +208,7 @@ class Roster:
     def officer_ids(self) -> list[int]:
         return list(self._shifts)
 
-    def covering_shift(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> Interval | None:
+    def covering_shift(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> Interval | None:
         shifts = self._shifts.get(officer_id)
         return shifts.covering(starts_at, ends_at) if shifts else None
 
@@ -215,17 +218,17 @@ class Roster:
         last = bisect_left(self._assigned_starts[officer_id], shift[1])
         return max(0, last - first)
 
-    def is_absent(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_absent(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         absences = self.absences.get(officer_id)
         return bool(absences) and overlaps_any(
             self._absence_starts[officer_id], self._absence_ends[officer_id], starts_at, ends_at
         )
 
-    def is_busy(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_busy(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         """Never two bookings at once."""
         return overlaps_any(self._assigned_starts[officer_id], self._assigned_ends[officer_id], starts_at, ends_at)
 
-    def is_free(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_free(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         shift = self.covering_shift(officer_id, starts_at, ends_at)
         if shift is None or self.is_absent(officer_id, starts_at, ends_at):
             return False
@@ -234,7 +237,7 @@ class Roster:
     def _rank(self, officer_id: int, shift: Interval) -> tuple:
         return (self.load(officer_id, shift), self.badges[officer_id], officer_id)
 
-    def free_officers(self, starts_at: datetime, ends_at: datetime) -> list[int]:
+    def free_officers(self, starts_at: Instant, ends_at: Instant) -> list[int]:
         """Officers who may take a booking at that time, least loaded in their shift first."""
         ranked = [
             self._rank(officer_id, shift)
@@ -244,7 +247,7 @@ class Roster:
         ]
         return [officer_id for *_rank, officer_id in sorted(ranked)]
 
-    def assign(self, booking_id: int, officer_id: int, starts_at: datetime, ends_at: datetime) -> None:
+    def assign(self, booking_id: int, officer_id: int, starts_at: Instant, ends_at: Instant) -> None:
         """Give the booking to the officer (who must be free at that time: kept bookings never overlap)."""
         self.unassigned = [b for b in self.unassigned if b.booking_id != booking_id]
         self._place(officer_id, Assigned(booking_id, starts_at, ends_at))
@@ -261,7 +264,7 @@ class Roster:
         self._assigned_ends[officer_id].insert(position, booking.ends_at)
         self.assigned[officer_id].insert(position, booking)
 
-    def officers_for(self, starts_at: datetime, ends_at: datetime) -> list[int]:
+    def officers_for(self, starts_at: Instant, ends_at: Instant) -> list[int]:
         """The officers a *new* booking at that time may take, least loaded first.
 
         Bookings already made that still lack an officer come first: they are
@@ -281,39 +284,66 @@ class Roster:
     def officers_by_slot(self, grid: SlotGrid) -> list[tuple[int, ...]]:
         """officers_for() of every slot of the grid, in one pass.
 
-        Each shift marks the slots it covers with its officer's rank (or as full, at the
-        cap); each absence or booking unmarks the slots it overlaps; what is left, sorted,
-        is the answer. The cost follows the slots each shift and booking touches, not
-        slots × bookings. Slots that meet bookings still waiting for an officer are then
-        corrected (_after_waiting_bookings).
+        Each shift that covers slots and is under the cap gives its officer a rank (load,
+        badge, id) over those slots. Walking the slots in order, the officers on shift change
+        only where a shift begins or ends: there the ranked officers are sorted once, and each
+        slot keeps them but for those an absence or a booking of theirs holds at that slot.
+        The cost follows the shifts, the bookings and the slots, not slots × bookings. Slots
+        that meet bookings still waiting for an officer are then corrected
+        (_after_waiting_bookings).
         """
-        # (rank, officer, first slot, past the last slot, slots the officer is busy in) of each shift
-        spans: list[tuple[tuple, int, int, int, set[int]]] = []
+        starts, length, cap = grid.starts, grid.length, self.cap
+        ranks: list[tuple] = []  # (load, badge, officer id) of each shift with slots to give
+        beginning: dict[int, list[int]] = defaultdict(list)  # slot index -> shifts (positions in ranks)
+        ending: dict[int, list[int]] = defaultdict(list)
         for officer_id, shifts in self._shifts.items():
-            blocked = grid.touched_by(self.absences.get(officer_id, ()))
-            blocked |= grid.touched_by(
-                zip(self._assigned_starts[officer_id], self._assigned_ends[officer_id], strict=True)
-            )
+            # .get(): a read makes no empty list in the defaultdicts (see _trial)
+            booked_starts = self._assigned_starts.get(officer_id, ())
+            booked_ends = self._assigned_ends.get(officer_id, ())
+            badge = self.badges[officer_id]
             # The earliest-starting covering shift decides (covering_shift): shifts come sorted
             # by start, so a shift decides only past the slots the earlier ones covered.
             frontier = 0
-            for shift in shifts.intervals:
-                covered = grid.covered(shift.starts_at, shift.ends_at)
-                first, last = max(covered.start, frontier), covered.stop
+            for shift_starts_at, shift_ends_at in shifts.intervals:
+                # grid.covered() and load() inlined: thousands of shifts over a horizon
+                first = max(bisect_left(starts, shift_starts_at), frontier)
+                last = bisect_right(starts, shift_ends_at - length)
                 if first >= last:
                     continue
                 frontier = last
-                if self.load(officer_id, shift) >= self.cap:
+                load = max(0, bisect_left(booked_starts, shift_ends_at) - bisect_right(booked_ends, shift_starts_at))
+                if load >= cap:
                     continue
-                spans.append((self._rank(officer_id, shift), officer_id, first, last, blocked))
-        # Marked in rank order (load, badge, officer id), each slot's officers come out sorted:
-        # one sort of the shifts instead of one per slot. A slot has at most one rank per officer.
-        ranked: list[list[int]] = [[] for _ in grid.starts]
-        for _rank, officer_id, first, last, blocked in sorted(spans, key=itemgetter(0)):
-            for i in range(first, last) if not blocked else set(range(first, last)).difference(blocked):
-                ranked[i].append(officer_id)
-        result = list(map(tuple, ranked))
+                beginning[first].append(len(ranks))
+                ending[last].append(len(ranks))
+                ranks.append((load, badge, officer_id))
+        held = grid.holders_by_slot(self._holding_rows())
+        result: list[tuple[int, ...]] = [()] * len(starts)
+        on_shift: set[int] = set()
+        changes = sorted(beginning.keys() | ending.keys())
+        for change, next_change in zip(changes, [*changes[1:], len(starts)], strict=False):
+            on_shift.difference_update(ending.get(change, ()))
+            on_shift.update(beginning.get(change, ()))
+            # An officer has one shift at most over a slot (the frontier above): one rank each.
+            ranked = tuple(ranks[n][2] for n in sorted(on_shift, key=ranks.__getitem__))
+            if not ranked:
+                continue
+            for i in range(change, next_change):
+                taken = held.get(i)
+                result[i] = tuple(filterfalse(taken.__contains__, ranked)) if taken else ranked
         return self._after_waiting_bookings(grid, result)
+
+    def _holding_rows(self) -> Iterator[tuple[int, Instant, Instant]]:
+        """(officer id, start, end) of every absence and kept booking of the officers with shifts."""
+        for officer_id in self._shifts:
+            yield from zip(
+                repeat(officer_id), self._absence_starts.get(officer_id, ()), self._absence_ends.get(officer_id, ())
+            )
+            yield from zip(
+                repeat(officer_id),
+                self._assigned_starts.get(officer_id, ()),
+                self._assigned_ends.get(officer_id, ()),
+            )
 
     def _after_waiting_bookings(self, grid: SlotGrid, result: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
         """A booking waiting for an officer takes the least loaded free one first, and is with
@@ -330,7 +360,12 @@ class Roster:
                 continue
             booking = bookings[0]
             if booking.booking_id not in taken_by:
-                candidates = self.free_officers(booking.starts_at, booking.ends_at)
+                if booking.starts_at == grid.starts[i] and booking.ends_at - booking.starts_at == grid.length:
+                    # Exactly this slot: its free officers are the one pass's answer for it, which
+                    # only this slot's turn changes (the usual booking; free_officers() costs more).
+                    candidates: Sequence[int] = result[i]
+                else:
+                    candidates = self.free_officers(booking.starts_at, booking.ends_at)
                 taken_by[booking.booking_id] = candidates[0] if candidates else None
             result[i] = tuple(officer_id for officer_id in result[i] if officer_id != taken_by[booking.booking_id])
         return result

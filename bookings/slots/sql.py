@@ -48,6 +48,24 @@ def holding_params(*, now: datetime, buyer, with_holdback: bool = True) -> dict:
     }
 
 
+# A timestamp column as integer microseconds since the epoch, for the rows read in bulk: the
+# database driver turns a timestamp into an aware datetime at a cost several times an
+# integer's, and the engine compares integers faster too. Exact on both: PostgreSQL's
+# EXTRACT gives the epoch as a numeric; SQLite keeps UTC text "YYYY-MM-DD HH:MM:SS" with
+# ".ffffff" when there are microseconds (Django's format), read as whole seconds plus those digits.
+_MICROS = {
+    "postgresql": "CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)",
+    "sqlite": (
+        "(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000 + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    ),
+}
+
+
+def micros_sql(column: str, vendor: str) -> str:
+    """SQL for a timestamp column read as integer microseconds since the epoch (NULL stays NULL)."""
+    return _MICROS[vendor].format(column=column)
+
+
 def as_parameter(moment: datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 
