@@ -4,8 +4,8 @@ One UNION ALL of typed rows (the column `k` says which): the opening hours, the
 closures in the window, the active spaces of the kind in the order they are offered
 (a bookable kind only: a safe exchange zone is never loaded as a space to book),
 and for rooms the shifts of active officers around the window with their absences;
-then the bookings that hold a space of the kind, over the window stretched to whole
-shifts (the per-shift cap counts every booking of a shift). A booking's row also tells
+then the bookings that hold a space of the kind ('r' rows for those held back, 'b' the
+others), over the window stretched to whole shifts (the per-shift cap counts every booking of a shift). A booking's row also tells
 when it stops holding by the clock alone (a pending hold's deadline, the last freeing
 of a booking held back) and, when held back, whose it is: what the slot cache
 (bookings.slots.cache) needs to know how long an answer stays right, and for whom.
@@ -13,9 +13,9 @@ of a booking held back) and, when held back, whose it is: what the slot cache
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from functools import cache
+from functools import cache, partial
 from itertools import groupby
-from operator import itemgetter
+from operator import is_not, itemgetter, lt
 
 from django.db import connection
 
@@ -25,11 +25,13 @@ from .engine import MICROSECOND, Opening, from_micros, to_micros
 from .holdback import holdback
 from .sql import HOLDING, as_parameter, fetch, holding_params, micros_sql
 
-_SPAN = """span AS (
-    SELECT MIN(sh.starts_at) AS lo, MAX(sh.ends_at) AS hi
+# The shifts are read once, for their rows and for their span (a CTE named twice is computed once).
+_SHIFTS = """shifts AS (
+    SELECT sh.officer_id, o.badge_number, sh.starts_at, sh.ends_at
     FROM stations_shift sh JOIN stations_officer o ON o.id = sh.officer_id
-    WHERE o.station_id = %(station)s AND o.is_active AND sh.starts_at < %(until)s AND sh.ends_at > %(from)s
-)"""
+    WHERE %(kind)s = %(room)s AND o.station_id = %(station)s AND o.is_active
+        AND sh.starts_at < %(until)s AND sh.ends_at > %(from)s
+), span AS (SELECT MIN(starts_at) AS lo, MAX(ends_at) AS hi FROM shifts)"""
 
 # Bookings over [from, until], stretched to the shifts' span for rooms.
 _BOOKINGS_FROM = "CASE WHEN span.lo IS NOT NULL AND span.lo < %(from)s THEN span.lo ELSE %(from)s END"
@@ -39,7 +41,7 @@ _BOOKINGS_UNTIL = "CASE WHEN span.hi IS NOT NULL AND span.hi > %(until)s THEN sp
 # its branches in order, and an untyped NULL first would make a column text). Timestamps
 # come as integer microseconds ({t}: sql.micros_sql), the rows being read by the thousand.
 _INPUTS = f"""
-WITH {_SPAN}
+WITH {_SHIFTS}
 SELECT 'k' AS k, CAST(0 AS BIGINT) AS n1, CAST(0 AS BIGINT) AS n2, CAST(0 AS BIGINT) AS n3,
     CAST(0 AS BIGINT) AS n4, CAST('' AS TEXT) AS s1, CAST('' AS TEXT) AS s2,
     CAST(0 AS BIGINT) AS t1, CAST(0 AS BIGINT) AS t2, CAST(0 AS BIGINT) AS t3
@@ -54,17 +56,16 @@ UNION ALL
 SELECT 's', sp.id, ROW_NUMBER() OVER (ORDER BY sp.name), NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM stations_space sp WHERE sp.station_id = %(station)s AND sp.kind = %(kind)s AND sp.is_active
 UNION ALL
-SELECT 'f', o.id, NULL, NULL, NULL, o.badge_number, NULL, {{t[sh.starts_at]}}, {{t[sh.ends_at]}}, NULL
-FROM stations_shift sh JOIN stations_officer o ON o.id = sh.officer_id
-WHERE %(kind)s = %(room)s AND o.station_id = %(station)s AND o.is_active
-    AND sh.starts_at < %(until)s AND sh.ends_at > %(from)s
+SELECT 'f', shifts.officer_id, NULL, NULL, NULL, shifts.badge_number, NULL,
+    {{t[shifts.starts_at]}}, {{t[shifts.ends_at]}}, NULL
+FROM shifts
 UNION ALL
 SELECT 'a', a.officer_id, NULL, NULL, NULL, NULL, NULL, {{t[a.starts_at]}}, {{t[a.ends_at]}}, NULL
 FROM stations_officerabsence a JOIN stations_officer o ON o.id = a.officer_id, span
 WHERE %(kind)s = %(room)s AND o.station_id = %(station)s
     AND a.starts_at < {_BOOKINGS_UNTIL} AND a.ends_at > {_BOOKINGS_FROM}
 UNION ALL
-SELECT 'b', b.id, b.space_id, b.officer_id,
+SELECT CASE WHEN b.status IN (%(cancelled)s, %(declined)s) THEN 'r' ELSE 'b' END, b.id, b.space_id, b.officer_id,
     CASE WHEN b.status IN (%(cancelled)s, %(declined)s) THEN COALESCE(b.buyer_id, 0) END,
     NULL, NULL, {{t[b.starts_at]}}, {{t[b.ends_at]}},
     CASE WHEN b.status = %(pending)s THEN {{t[b.hold_expires_at]}}
@@ -154,27 +155,25 @@ def engine_inputs(
     inputs.space_ids = tuple(row[1] for row in sorted(by_kind.get("s", ()), key=itemgetter(2)))
     inputs.shifts = list(map(_SHIFT, by_kind.get("f", ())))
     inputs.absences = list(map(_ABSENCE, by_kind.get("a", ())))
-    bookings = by_kind.get("b", [])
-    inputs.holdings = list(map(_HOLDING, bookings))
+    holding, held_back = by_kind.get("b", []), by_kind.get("r", [])
+    inputs.holdings = [*map(_HOLDING, holding), *map(_HOLDING, held_back)]
     if kind == SpaceKind.ROOM:
-        inputs.room_bookings = list(map(_ROOM_BOOKING, bookings))
-    held = [(row[4], row[9]) for row in bookings if row[9] is not None or row[4] is not None]
-    inputs.changes_at, inputs.held_back_buyers = _holding_ends(held, now)
+        inputs.room_bookings = [*map(_ROOM_BOOKING, holding), *map(_ROOM_BOOKING, held_back)]
+    inputs.changes_at, inputs.held_back_buyers = _holding_ends(holding, held_back, now)
     return inputs
 
 
-def _holding_ends(held: list[tuple], now: datetime) -> tuple[datetime | None, frozenset[int]]:
-    """From the bookings' (held-back buyer id or None, deadline or last freeing, in microseconds): the first
-    instant after `now` at which one of them stops holding by the clock alone, and the buyers of those held back."""
-    releases, buyers = [], set()
+def _holding_ends(holding: list[tuple], held_back: list[tuple], now: datetime) -> tuple[datetime | None, frozenset]:
+    """The first instant after `now` at which a booking stops holding by the clock alone, and the buyers whose
+    bookings are held back: from the rows of the bookings that hold (a pending one's deadline in its last column)
+    and of those held back (their buyer, 0 for none, and their last freeing)."""
+    after_now = partial(lt, to_micros(now))
+    # Pending: until its deadline (in C: thousands of rows). Held back: until the hold-back after its freeing.
+    deadlines = filter(after_now, filter(partial(is_not, None), map(itemgetter(9), holding)))
     held_back_for = holdback() // MICROSECOND
-    for held_back_buyer, moment in held:
-        if held_back_buyer is not None:  # held back (buyer 0: none): until the hold-back after its freeing
-            buyers.add(held_back_buyer)
-            if moment is not None:
-                releases.append(moment + held_back_for)
-        elif moment is not None:  # pending: until its deadline
-            releases.append(moment)
-    now_micros = to_micros(now)
-    first = min((m for m in releases if m > now_micros), default=None)
-    return (None if first is None else from_micros(first)), frozenset(buyers)
+    releases = [row[9] + held_back_for for row in held_back if row[9] is not None]
+    first = min(filter(after_now, releases), default=None)
+    first_deadline = min(deadlines, default=None)
+    if first is None or first_deadline is not None and first_deadline < first:
+        first = first_deadline
+    return (None if first is None else from_micros(first)), frozenset(row[4] for row in held_back)
