@@ -5,10 +5,11 @@ closures in the window, the active spaces of the kind in the order they are offe
 (a bookable kind only: a safe exchange zone is never loaded as a space to book),
 and for rooms the shifts of active officers around the window with their absences;
 then the bookings that hold a space of the kind ('r' rows for those held back, 'b' the
-others), over the window stretched to whole shifts (the per-shift cap counts every booking of a shift). A booking's row also tells
-when it stops holding by the clock alone (a pending hold's deadline, the last freeing
-of a booking held back) and, when held back, whose it is: what the slot cache
-(bookings.slots.cache) needs to know how long an answer stays right, and for whom.
+others), over the window stretched to whole shifts (the per-shift cap counts every
+booking of a shift). A booking's row also tells when it stops holding by the clock
+alone (a pending hold's deadline, the last freeing of a booking held back) and, when
+held back, whose it is: what the slot cache (bookings.slots.cache) needs to know how
+long an answer stays right, and for whom.
 """
 
 from dataclasses import dataclass, field

@@ -16,8 +16,9 @@ sorting them by start also sorts them by end.
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import filterfalse, repeat
-from operator import itemgetter
+from functools import partial
+from itertools import accumulate, filterfalse, repeat
+from operator import itemgetter, le, sub
 from typing import NamedTuple
 
 from .grid import Instant, SlotGrid
@@ -77,17 +78,14 @@ def overlaps_any(starts: list, ends: list, starts_at: Instant, ends_at: Instant)
 class _Shifts:
     """One officer's shifts, sorted by start, with the running maximum of their ends."""
 
-    __slots__ = ("intervals", "starts", "reach", "disjoint")
+    __slots__ = ("intervals", "starts", "ends", "reach", "disjoint")
 
     def __init__(self, intervals: list[Interval]):
         self.intervals = sorted(intervals)
         self.starts = [s for s, _e in self.intervals]
-        self.disjoint = all(a.ends_at <= b.starts_at for a, b in zip(self.intervals, self.intervals[1:], strict=False))
-        self.reach = []
-        longest = None
-        for _s, e in self.intervals:
-            longest = e if longest is None or e > longest else longest
-            self.reach.append(longest)
+        self.ends = [e for _s, e in self.intervals]
+        self.disjoint = all(map(le, self.ends[:-1], self.starts[1:]))
+        self.reach = list(accumulate(self.ends, max))
 
     def covering(self, starts_at: Instant, ends_at: Instant) -> Interval | None:
         """The earliest-starting shift that covers the whole of [starts_at, ends_at)."""
@@ -160,39 +158,56 @@ class Roster:
         Kept bookings are appended already sorted, and one overlaps the next booking only
         if the last kept one (which ends last) does. With shifts that do not overlap (the
         usual roster) one pass with a pointer into the shifts and one into the absences
-        decides each booking; otherwise the general rules (is_free) do.
+        decides each booking; otherwise the general rules (is_free) do (_keep_by_rules).
         """
         shifts = self._shifts[officer_id]
+        if not shifts.disjoint:
+            self._keep_by_rules(officer_id, rows)
+            return
+        starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
+        # Plain locals and lists in this loop over every booking; the kept rows are turned
+        # into the roster's lists afterwards, in C (map).
+        shift_starts, shift_ends, last_shift = shifts.starts, shifts.ends, len(shifts.starts) - 1
+        absence_starts = self._absence_starts.get(officer_id, [])
+        absence_ends = self._absence_ends.get(officer_id, [])
+        cap, absence_count = self.cap, len(absence_starts)
+        loads = [0] * len(shift_starts)
+        kept_rows: list[tuple] = []
+        keep = kept_rows.append
+        busy_until = ends[-1] if ends else rows[0][2]  # the end of the last booking kept (sorted by start)
+        si = ai = 0
+        for row in rows:
+            booking_id, _officer, starts_at, ends_at = row
+            while si < last_shift and shift_starts[si + 1] <= starts_at:
+                si += 1
+            while ai < absence_count and absence_ends[ai] <= starts_at:
+                ai += 1
+            if (
+                shift_starts[si] <= starts_at
+                and shift_ends[si] >= ends_at
+                and not (ai < absence_count and absence_starts[ai] < ends_at)
+                and busy_until <= starts_at
+                and loads[si] < cap
+            ):
+                loads[si] += 1
+                busy_until = ends_at
+                keep(row)
+            else:
+                self.misassigned.add(booking_id)
+                self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
+        starts.extend(map(itemgetter(2), kept_rows))
+        ends.extend(map(itemgetter(3), kept_rows))
+        self.assigned[officer_id].extend(map(tuple.__new__, repeat(Assigned), map(itemgetter(0, 2, 3), kept_rows)))
+
+    def _keep_by_rules(self, officer_id: int, rows: list) -> None:
+        """_keep() for an officer whose shifts overlap: the rules, booking by booking."""
         starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
         kept = self.assigned[officer_id]
-        intervals, absences = shifts.intervals, self.absences.get(officer_id, [])
-        # Plain locals and indexes in this loop over every booking: (start, end) pairs, lengths once.
-        disjoint, cap, last_shift, absence_count = shifts.disjoint, self.cap, len(intervals) - 1, len(absences)
-        keep_start, keep_end, keep, new = starts.append, ends.append, kept.append, tuple.__new__
-        loads = [0] * len(intervals)
-        si = ai = 0
         for booking_id, _officer, starts_at, ends_at in rows:
-            if disjoint:
-                while si < last_shift and intervals[si + 1][0] <= starts_at:
-                    si += 1
-                while ai < absence_count and absences[ai][1] <= starts_at:
-                    ai += 1
-                shift_starts_at, shift_ends_at = intervals[si]
-                free = (
-                    shift_starts_at <= starts_at
-                    and shift_ends_at >= ends_at
-                    and not (ai < absence_count and absences[ai][0] < ends_at)
-                    and not (ends and ends[-1] > starts_at)
-                    and loads[si] < cap
-                )
-            else:
-                free = not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at)
-            if free:
-                if disjoint:
-                    loads[si] += 1
-                keep_start(starts_at)
-                keep_end(ends_at)
-                keep(new(Assigned, (booking_id, starts_at, ends_at)))
+            if not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at):
+                starts.append(starts_at)
+                ends.append(ends_at)
+                kept.append(Assigned(booking_id, starts_at, ends_at))
             else:
                 self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
@@ -303,20 +318,26 @@ class Roster:
             badge = self.badges[officer_id]
             # The earliest-starting covering shift decides (covering_shift): shifts come sorted
             # by start, so a shift decides only past the slots the earlier ones covered.
+            # grid.covered() and load() of every shift, the binary searches mapped in C
+            firsts = map(partial(bisect_left, starts), shifts.starts)
+            lasts = map(partial(bisect_right, starts), map(sub, shifts.ends, repeat(length)))
+            loads = map(
+                sub,
+                map(partial(bisect_left, booked_starts), shifts.ends),
+                map(partial(bisect_right, booked_ends), shifts.starts),
+            )
             frontier = 0
-            for shift_starts_at, shift_ends_at in shifts.intervals:
-                # grid.covered() and load() inlined: thousands of shifts over a horizon
-                first = max(bisect_left(starts, shift_starts_at), frontier)
-                last = bisect_right(starts, shift_ends_at - length)
+            for first, last, load in zip(firsts, lasts, loads, strict=True):
+                if first < frontier:
+                    first = frontier
                 if first >= last:
                     continue
                 frontier = last
-                load = max(0, bisect_left(booked_starts, shift_ends_at) - bisect_right(booked_ends, shift_starts_at))
                 if load >= cap:
                     continue
                 beginning[first].append(len(ranks))
                 ending[last].append(len(ranks))
-                ranks.append((load, badge, officer_id))
+                ranks.append((max(load, 0), badge, officer_id))
         held = grid.holders_by_slot(self._holding_rows())
         result: list[tuple[int, ...]] = [()] * len(starts)
         on_shift: set[int] = set()
