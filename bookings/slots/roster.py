@@ -14,11 +14,11 @@ sorting them by start also sorts them by end.
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import accumulate, filterfalse, repeat
-from operator import itemgetter, le, sub
+from operator import ge, itemgetter, le, sub
 from typing import NamedTuple
 
 from .grid import Instant, SlotGrid
@@ -165,6 +165,11 @@ class Roster:
             self._keep_by_rules(officer_id, rows)
             return
         starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
+        if self._all_fit(officer_id, rows):
+            starts.extend(map(itemgetter(2), rows))
+            ends.extend(map(itemgetter(3), rows))
+            self.assigned[officer_id].extend(map(tuple.__new__, repeat(Assigned), map(itemgetter(0, 2, 3), rows)))
+            return
         # Plain locals and lists in this loop over every booking; the kept rows are turned
         # into the roster's lists afterwards, in C (map).
         shift_starts, shift_ends, last_shift = shifts.starts, shifts.ends, len(shifts.starts) - 1
@@ -198,6 +203,33 @@ class Roster:
         starts.extend(map(itemgetter(2), kept_rows))
         ends.extend(map(itemgetter(3), kept_rows))
         self.assigned[officer_id].extend(map(tuple.__new__, repeat(Assigned), map(itemgetter(0, 2, 3), kept_rows)))
+
+    def _all_fit(self, officer_id: int, rows: list) -> bool:
+        """Whether the officer, whose shifts do not overlap, keeps every one of these bookings (sorted by
+        start): each within a shift and out of every absence, none overlapping the next, no shift over the
+        cap. The usual case, checked a rule at a time over all the bookings in C (map) rather than booking
+        by booking; when it fails, _keep's pass decides which bookings stay."""
+        shifts, ends = self._shifts[officer_id], self._assigned_ends[officer_id]
+        booked_starts, booked_ends = list(map(itemgetter(2), rows)), list(map(itemgetter(3), rows))
+        if ends and ends[-1] > booked_starts[0] or not all(map(le, booked_ends[:-1], booked_starts[1:])):
+            return False
+        # The only shift that can cover a booking is the first to end at or after it (no overlaps).
+        covering = list(map(partial(bisect_left, shifts.ends), booked_ends))
+        if covering[-1] >= len(shifts.ends) or not all(
+            map(le, map(shifts.starts.__getitem__, covering), booked_starts)
+        ):
+            return False
+        if max(Counter(covering).values()) > self.cap:
+            return False
+        absence_starts = self._absence_starts.get(officer_id)
+        if absence_starts:
+            # The first absence to end after a booking starts must start at or after its end; past the last
+            # absence, the last booking's end stands in (the bookings, apart, end in order: none ends after it).
+            after = [*absence_starts, booked_ends[-1]]
+            firsts = map(partial(bisect_right, self._absence_ends[officer_id]), booked_starts)
+            if not all(map(ge, map(after.__getitem__, firsts), booked_ends)):
+                return False
+        return True
 
     def _keep_by_rules(self, officer_id: int, rows: list) -> None:
         """_keep() for an officer whose shifts overlap: the rules, booking by booking."""
