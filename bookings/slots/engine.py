@@ -15,7 +15,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .grid import SlotGrid
-from .roster import Roster, merge
+from .intervals import merge
+from .roster import Roster
 
 
 class Slot(NamedTuple):
