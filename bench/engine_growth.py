@@ -4,14 +4,15 @@
     .venv/bin/python bench/engine_growth.py --sqlite        # SQLite (in memory) rows too
     .venv/bin/python bench/engine_growth.py --profile       # cProfile top 20 of the largest case, on stderr
 
-Works in a database of its own (sx_bench_engine on the PostgreSQL server, created, migrated and
-dropped; SQLite in memory), filled by bench/_slot_data.py: one station per size, open Monday to
-Saturday 9–19 in 30-minute slots, a 60-day horizon, about 30 % of room slots booked, officers on
-two shifts a day, absences and closures. `now` is pinned (Monday 1 March 2027, 07:00 Paris), so
-every run offers the same slots. Each case is one warm-up call, then the median of at least three
-timed calls, wall-clock and this process's CPU time (the machine is shared: the CPU time is what
-other work does not inflate). Prints a markdown fragment on stdout (run_all.py pastes it into
-docs/benchmarks.md); progress on stderr.
+Works in a database of its own (sx_bench_engine on the PostgreSQL server, or the name in
+SX_BENCH_ENGINE_DB to run two versions side by side; created, migrated and dropped; SQLite in
+memory), filled by bench/_slot_data.py: one station per size, open Monday to Saturday 9–19 in
+30-minute slots, a 60-day horizon, about 30 % of room slots booked, officers on two shifts a day,
+absences and closures. `now` is pinned (Monday 1 March 2027, 07:00 Paris), so every run offers the
+same slots. Each case is one warm-up call, then the median of at least three timed calls, wall-clock
+and this process's CPU time (the machine is shared: the CPU time is what other work does not
+inflate). Prints a markdown fragment on stdout (run_all.py pastes it into docs/benchmarks.md);
+progress on stderr.
 
 The growth exponent k in "time ∝ n^k" between the smallest and the largest case says how the
 time grows: 1 is linear, 2 quadratic (below 1, the fixed cost of the queries still dominates).
@@ -26,7 +27,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "sx_bench_engine"
+# Its own database; SX_BENCH_ENGINE_DB names another, for two runs side by side on one server.
+DATABASE = os.environ.get("SX_BENCH_ENGINE_DB", "sx_bench_engine")
 TARGETS = {(12, 60): 30.0, (48, 60): 100.0}  # issue 10: milliseconds, rooms × days
 
 

@@ -188,6 +188,7 @@ def _computed(
         space_ids=inputs.space_ids,
         holdings=inputs.holdings,
         roster=roster,
+        micros=True,
     )
     return slots, inputs
 

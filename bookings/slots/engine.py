@@ -9,13 +9,14 @@ by binary search, so the cost follows the slots plus the bookings, not their pro
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import accumulate, repeat
+from itertools import accumulate, filterfalse, repeat
 from operator import add
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .grid import SlotGrid
-from .roster import Roster, merge
+from .intervals import merge
+from .roster import Roster
 
 
 class Slot(NamedTuple):
@@ -31,6 +32,20 @@ class Slot(NamedTuple):
     @property
     def key(self) -> str:
         return self.starts_at.strftime("%Y%m%dT%H%M%SZ")
+
+
+# Instants as integer microseconds since the epoch: how the loader reads the thousands of
+# bookings and shifts (bookings.slots.loading), which the grid and the roster then compare.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def to_micros(moment: datetime) -> int:
+    return (moment - EPOCH) // MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
 
 
 def slot_key_to_datetime(key: str) -> datetime | None:
@@ -169,13 +184,16 @@ def free_slots(
     last_day: date,
     earliest: datetime,
     space_ids: tuple[int, ...],
-    holdings: Iterable[tuple[int, datetime, datetime]],
+    holdings: Iterable[tuple],
     roster: Roster | None = None,
+    micros: bool = False,
 ) -> list[Slot]:
     """The slots with a free space (and, given a roster, an officer free to take them).
 
     `space_ids` in the order spaces are offered; `holdings` the (space id, start, end) of
-    every booking that holds a space; `roster` for rooms only.
+    every booking that holds a space; `roster` for rooms only. The holdings' and the
+    roster's instants are aware datetimes, or with `micros` integer microseconds since
+    the epoch (to_micros), as the loader reads them: the grid is then cut in those.
     """
     length = station.slot_length
     starts, local_starts, regular = _opening_instants(station, first_day, last_day, earliest)
@@ -189,11 +207,14 @@ def free_slots(
         ]
     if kept is not None:
         starts, local_starts = [starts[n] for n in kept], [local_starts[n] for n in kept]
-    grid = SlotGrid(starts, length, regular=regular)
+    if micros:
+        grid = SlotGrid([to_micros(s) for s in starts], length // MICROSECOND, regular=regular)
+    else:
+        grid = SlotGrid(starts, length, regular=regular)
     busy = grid.holders_by_slot(holdings)
     free = [space_ids] * len(starts)
     for i, taken in busy.items():
-        free[i] = tuple(s for s in space_ids if s not in taken)
+        free[i] = tuple(filterfalse(taken.__contains__, space_ids))
     # Each slot's officers do not depend on the other slots of the grid: the whole grid is
     # staffed at once, the slots without a free space included.
     make = tuple.__new__  # a Slot without the named tuple's Python-level __new__

@@ -1,7 +1,14 @@
 """The slots of one station as a sorted grid: which of them an interval touches."""
 
 from bisect import bisect_left, bisect_right
-from datetime import datetime, timedelta
+from typing import Any
+
+# An instant on the grid: an aware datetime, or integer microseconds since the epoch as the
+# engine's loader reads them (bookings.slots.engine.to_micros), with lengths then in
+# microseconds too. The grid and the roster only compare instants and add lengths to them,
+# never mixing the two forms: Any, as a union would make every comparison a type error.
+Instant = Any  # datetime | int
+Length = Any  # timedelta | int
 
 
 class SlotGrid:
@@ -12,7 +19,7 @@ class SlotGrid:
     can, where two opening ranges of one day overlap out of step).
     """
 
-    def __init__(self, starts: list[datetime], length: timedelta, *, regular: bool | None = None):
+    def __init__(self, starts: list[Instant], length: Length, *, regular: bool | None = None):
         """`regular`: whether no two slots overlap, when the caller knows it already (the engine does)."""
         self.starts = starts
         self.length = length
@@ -23,7 +30,7 @@ class SlotGrid:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def touched(self, starts_at: datetime, ends_at: datetime) -> range:
+    def touched(self, starts_at: Instant, ends_at: Instant) -> range:
         """Indexes of the slots that overlap [starts_at, ends_at)."""
         i = self._index.get(starts_at)
         if i is not None and ends_at - starts_at == self.length:
@@ -58,6 +65,6 @@ class SlotGrid:
                 found.setdefault(i, set()).add(holder)
         return found
 
-    def covered(self, starts_at: datetime, ends_at: datetime) -> range:
+    def covered(self, starts_at: Instant, ends_at: Instant) -> range:
         """Indexes of the slots that lie wholly within [starts_at, ends_at]."""
         return range(bisect_left(self.starts, starts_at), bisect_right(self.starts, ends_at - self.length))

@@ -14,31 +14,28 @@ sorting them by start also sorts them by end.
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import datetime
-from operator import itemgetter
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
+from itertools import filterfalse, repeat
+from operator import ge, itemgetter, le, sub
 from typing import NamedTuple
 
-from .grid import SlotGrid
-
-
-class Interval(NamedTuple):
-    starts_at: datetime
-    ends_at: datetime
+from .grid import Instant, SlotGrid
+from .intervals import Interval, Shifts, merge, overlaps_any
 
 
 class ShiftRow(NamedTuple):
     officer_id: int
     badge: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class AbsenceRow(NamedTuple):
     officer_id: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class RoomBooking(NamedTuple):
@@ -46,59 +43,14 @@ class RoomBooking(NamedTuple):
 
     booking_id: int
     officer_id: int | None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Instant
+    ends_at: Instant
 
 
 class Assigned(NamedTuple):
     booking_id: int
-    starts_at: datetime
-    ends_at: datetime
-
-
-def merge(intervals) -> list[Interval]:
-    """Sorted, disjoint intervals covering the same time (touching ones joined)."""
-    merged: list[Interval] = []
-    for starts_at, ends_at in sorted(intervals):
-        if merged and starts_at <= merged[-1].ends_at:
-            if ends_at > merged[-1].ends_at:
-                merged[-1] = Interval(merged[-1].starts_at, ends_at)
-        else:
-            merged.append(Interval(starts_at, ends_at))
-    return merged
-
-
-def overlaps_any(starts: list, ends: list, starts_at: datetime, ends_at: datetime) -> bool:
-    """Whether [starts_at, ends_at) meets one of sorted, disjoint intervals given by their `starts` and `ends`."""
-    i = bisect_right(ends, starts_at)
-    return i < len(starts) and starts[i] < ends_at
-
-
-class _Shifts:
-    """One officer's shifts, sorted by start, with the running maximum of their ends."""
-
-    __slots__ = ("intervals", "starts", "reach", "disjoint")
-
-    def __init__(self, intervals: list[Interval]):
-        self.intervals = sorted(intervals)
-        self.starts = [s for s, _e in self.intervals]
-        self.disjoint = all(a.ends_at <= b.starts_at for a, b in zip(self.intervals, self.intervals[1:], strict=False))
-        self.reach = []
-        longest = None
-        for _s, e in self.intervals:
-            longest = e if longest is None or e > longest else longest
-            self.reach.append(longest)
-
-    def covering(self, starts_at: datetime, ends_at: datetime) -> Interval | None:
-        """The earliest-starting shift that covers the whole of [starts_at, ends_at)."""
-        found = None
-        i = bisect_right(self.starts, starts_at) - 1
-        # Walk back while an earlier shift could still reach ends_at.
-        while i >= 0 and self.reach[i] >= ends_at:
-            if self.intervals[i].ends_at >= ends_at:
-                found = self.intervals[i]
-            i -= 1
-        return found
+    starts_at: Instant
+    ends_at: Instant
 
 
 class Roster:
@@ -120,30 +72,33 @@ class Roster:
     ):
         self.cap = cap
         self.badges: dict[int, str] = {}
+        new = tuple.__new__  # an Interval without the named tuple's Python-level __new__: thousands of rows
         by_officer: dict[int, list[Interval]] = defaultdict(list)
-        for shift in map(ShiftRow._make, shifts):
-            self.badges[shift.officer_id] = shift.badge
-            by_officer[shift.officer_id].append(Interval(shift.starts_at, shift.ends_at))
-        self._shifts = {officer_id: _Shifts(intervals) for officer_id, intervals in by_officer.items()}
+        for officer_id, badge, starts_at, ends_at in shifts:  # ShiftRow
+            self.badges[officer_id] = badge
+            by_officer[officer_id].append(new(Interval, (starts_at, ends_at)))
+        self._shifts = {officer_id: Shifts(intervals) for officer_id, intervals in by_officer.items()}
         absent: dict[int, list[Interval]] = defaultdict(list)
-        for absence in map(AbsenceRow._make, absences):
-            absent[absence.officer_id].append(Interval(absence.starts_at, absence.ends_at))
+        for officer_id, starts_at, ends_at in absences:  # AbsenceRow
+            absent[officer_id].append(new(Interval, (starts_at, ends_at)))
         self.absences: dict[int, list[Interval]] = {o: merge(intervals) for o, intervals in absent.items()}
         self._absence_starts = {o: [s for s, _e in intervals] for o, intervals in self.absences.items()}
         self._absence_ends = {o: [e for _s, e in intervals] for o, intervals in self.absences.items()}
         self.assigned: dict[int, list[Assigned]] = defaultdict(list)
-        self._assigned_starts: dict[int, list[datetime]] = defaultdict(list)
-        self._assigned_ends: dict[int, list[datetime]] = defaultdict(list)
+        self._assigned_starts: dict[int, list[Instant]] = defaultdict(list)
+        self._assigned_ends: dict[int, list[Instant]] = defaultdict(list)
         self.unassigned: list[Assigned] = []
         self.misassigned: set[int] = set()
         self._shared: set[int] = set()
         # Earlier bookings keep their officer first, so a lower cap moves the last ones.
         by_officer_rows = defaultdict(list)
+        with_shifts = self._shifts
         for row in sorted(bookings, key=itemgetter(2, 0)):
-            booking_id, officer_id, starts_at, ends_at = row
-            if officer_id in self._shifts:
+            officer_id = row[1]
+            if officer_id in with_shifts:
                 by_officer_rows[officer_id].append(row)
             else:  # no officer yet, or one without a shift then
+                booking_id, _officer_id, starts_at, ends_at = row
                 if officer_id is not None:
                     self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
@@ -157,44 +112,93 @@ class Roster:
         Kept bookings are appended already sorted, and one overlaps the next booking only
         if the last kept one (which ends last) does. With shifts that do not overlap (the
         usual roster) one pass with a pointer into the shifts and one into the absences
-        decides each booking; otherwise the general rules (is_free) do.
+        decides each booking; otherwise the general rules (is_free) do (_keep_by_rules).
         """
         shifts = self._shifts[officer_id]
+        if not shifts.disjoint:
+            self._keep_by_rules(officer_id, rows)
+            return
+        starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
+        if self._all_fit(officer_id, rows):
+            starts.extend(map(itemgetter(2), rows))
+            ends.extend(map(itemgetter(3), rows))
+            self.assigned[officer_id].extend(map(tuple.__new__, repeat(Assigned), map(itemgetter(0, 2, 3), rows)))
+            return
+        # Plain locals and lists in this loop over every booking; the kept rows are turned
+        # into the roster's lists afterwards, in C (map).
+        shift_starts, shift_ends, last_shift = shifts.starts, shifts.ends, len(shifts.starts) - 1
+        absence_starts = self._absence_starts.get(officer_id, [])
+        absence_ends = self._absence_ends.get(officer_id, [])
+        cap, absence_count = self.cap, len(absence_starts)
+        loads = [0] * len(shift_starts)
+        kept_rows: list[tuple] = []
+        keep = kept_rows.append
+        busy_until = ends[-1] if ends else rows[0][2]  # the end of the last booking kept (sorted by start)
+        si = ai = 0
+        for row in rows:
+            booking_id, _officer, starts_at, ends_at = row
+            while si < last_shift and shift_starts[si + 1] <= starts_at:
+                si += 1
+            while ai < absence_count and absence_ends[ai] <= starts_at:
+                ai += 1
+            if (
+                shift_starts[si] <= starts_at
+                and shift_ends[si] >= ends_at
+                and not (ai < absence_count and absence_starts[ai] < ends_at)
+                and busy_until <= starts_at
+                and loads[si] < cap
+            ):
+                loads[si] += 1
+                busy_until = ends_at
+                keep(row)
+            else:
+                self.misassigned.add(booking_id)
+                self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
+        starts.extend(map(itemgetter(2), kept_rows))
+        ends.extend(map(itemgetter(3), kept_rows))
+        self.assigned[officer_id].extend(map(tuple.__new__, repeat(Assigned), map(itemgetter(0, 2, 3), kept_rows)))
+
+    def _all_fit(self, officer_id: int, rows: list) -> bool:
+        """Whether the officer, whose shifts do not overlap, keeps every one of these bookings (sorted by
+        start): each within a shift and out of every absence, none overlapping the next, no shift over the
+        cap. The usual case, checked a rule at a time over all the bookings in C (map) rather than booking
+        by booking; when it fails, _keep's pass decides which bookings stay."""
+        shifts, ends = self._shifts[officer_id], self._assigned_ends[officer_id]
+        booked_starts, booked_ends = list(map(itemgetter(2), rows)), list(map(itemgetter(3), rows))
+        if ends and ends[-1] > booked_starts[0] or not all(map(le, booked_ends[:-1], booked_starts[1:])):
+            return False
+        # The only shift that can cover a booking is the first to end at or after it (no overlaps).
+        covering = list(map(partial(bisect_left, shifts.ends), booked_ends))
+        if covering[-1] >= len(shifts.ends) or not all(
+            map(le, map(shifts.starts.__getitem__, covering), booked_starts)
+        ):
+            return False
+        if max(Counter(covering).values()) > self.cap:
+            return False
+        absence_starts = self._absence_starts.get(officer_id)
+        if absence_starts:
+            # The first absence to end after a booking starts must start at or after its end; past the last
+            # absence, the last booking's end stands in (the bookings, apart, end in order: none ends after it).
+            after = [*absence_starts, booked_ends[-1]]
+            firsts = map(partial(bisect_right, self._absence_ends[officer_id]), booked_starts)
+            if not all(map(ge, map(after.__getitem__, firsts), booked_ends)):
+                return False
+        return True
+
+    def _keep_by_rules(self, officer_id: int, rows: list) -> None:
+        """_keep() for an officer whose shifts overlap: the rules, booking by booking."""
         starts, ends = self._assigned_starts[officer_id], self._assigned_ends[officer_id]
         kept = self.assigned[officer_id]
-        intervals, absences = shifts.intervals, self.absences.get(officer_id, [])
-        # Plain locals and indexes in this loop over every booking: (start, end) pairs, lengths once.
-        disjoint, cap, last_shift, absence_count = shifts.disjoint, self.cap, len(intervals) - 1, len(absences)
-        keep_start, keep_end, keep, new = starts.append, ends.append, kept.append, tuple.__new__
-        loads = [0] * len(intervals)
-        si = ai = 0
         for booking_id, _officer, starts_at, ends_at in rows:
-            if disjoint:
-                while si < last_shift and intervals[si + 1][0] <= starts_at:
-                    si += 1
-                while ai < absence_count and absences[ai][1] <= starts_at:
-                    ai += 1
-                shift_starts_at, shift_ends_at = intervals[si]
-                free = (
-                    shift_starts_at <= starts_at
-                    and shift_ends_at >= ends_at
-                    and not (ai < absence_count and absences[ai][0] < ends_at)
-                    and not (ends and ends[-1] > starts_at)
-                    and loads[si] < cap
-                )
-            else:
-                free = not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at)
-            if free:
-                if disjoint:
-                    loads[si] += 1
-                keep_start(starts_at)
-                keep_end(ends_at)
-                keep(new(Assigned, (booking_id, starts_at, ends_at)))
+            if not (ends and ends[-1] > starts_at) and self._may_take(officer_id, starts_at, ends_at):
+                starts.append(starts_at)
+                ends.append(ends_at)
+                kept.append(Assigned(booking_id, starts_at, ends_at))
             else:
                 self.misassigned.add(booking_id)
                 self.unassigned.append(Assigned(booking_id, starts_at, ends_at))
 
-    def _may_take(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def _may_take(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         """is_free() but for the overlap with other bookings, which the caller checked."""
         shift = self.covering_shift(officer_id, starts_at, ends_at)
         if shift is None or self.is_absent(officer_id, starts_at, ends_at):
@@ -205,7 +209,7 @@ class Roster:
     def officer_ids(self) -> list[int]:
         return list(self._shifts)
 
-    def covering_shift(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> Interval | None:
+    def covering_shift(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> Interval | None:
         shifts = self._shifts.get(officer_id)
         return shifts.covering(starts_at, ends_at) if shifts else None
 
@@ -215,17 +219,17 @@ class Roster:
         last = bisect_left(self._assigned_starts[officer_id], shift[1])
         return max(0, last - first)
 
-    def is_absent(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_absent(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         absences = self.absences.get(officer_id)
         return bool(absences) and overlaps_any(
             self._absence_starts[officer_id], self._absence_ends[officer_id], starts_at, ends_at
         )
 
-    def is_busy(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_busy(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         """Never two bookings at once."""
         return overlaps_any(self._assigned_starts[officer_id], self._assigned_ends[officer_id], starts_at, ends_at)
 
-    def is_free(self, officer_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    def is_free(self, officer_id: int, starts_at: Instant, ends_at: Instant) -> bool:
         shift = self.covering_shift(officer_id, starts_at, ends_at)
         if shift is None or self.is_absent(officer_id, starts_at, ends_at):
             return False
@@ -234,7 +238,7 @@ class Roster:
     def _rank(self, officer_id: int, shift: Interval) -> tuple:
         return (self.load(officer_id, shift), self.badges[officer_id], officer_id)
 
-    def free_officers(self, starts_at: datetime, ends_at: datetime) -> list[int]:
+    def free_officers(self, starts_at: Instant, ends_at: Instant) -> list[int]:
         """Officers who may take a booking at that time, least loaded in their shift first."""
         ranked = [
             self._rank(officer_id, shift)
@@ -244,7 +248,7 @@ class Roster:
         ]
         return [officer_id for *_rank, officer_id in sorted(ranked)]
 
-    def assign(self, booking_id: int, officer_id: int, starts_at: datetime, ends_at: datetime) -> None:
+    def assign(self, booking_id: int, officer_id: int, starts_at: Instant, ends_at: Instant) -> None:
         """Give the booking to the officer (who must be free at that time: kept bookings never overlap)."""
         self.unassigned = [b for b in self.unassigned if b.booking_id != booking_id]
         self._place(officer_id, Assigned(booking_id, starts_at, ends_at))
@@ -261,7 +265,7 @@ class Roster:
         self._assigned_ends[officer_id].insert(position, booking.ends_at)
         self.assigned[officer_id].insert(position, booking)
 
-    def officers_for(self, starts_at: datetime, ends_at: datetime) -> list[int]:
+    def officers_for(self, starts_at: Instant, ends_at: Instant) -> list[int]:
         """The officers a *new* booking at that time may take, least loaded first.
 
         Bookings already made that still lack an officer come first: they are
@@ -281,39 +285,72 @@ class Roster:
     def officers_by_slot(self, grid: SlotGrid) -> list[tuple[int, ...]]:
         """officers_for() of every slot of the grid, in one pass.
 
-        Each shift marks the slots it covers with its officer's rank (or as full, at the
-        cap); each absence or booking unmarks the slots it overlaps; what is left, sorted,
-        is the answer. The cost follows the slots each shift and booking touches, not
-        slots × bookings. Slots that meet bookings still waiting for an officer are then
-        corrected (_after_waiting_bookings).
+        Each shift that covers slots and is under the cap gives its officer a rank (load,
+        badge, id) over those slots. Walking the slots in order, the officers on shift change
+        only where a shift begins or ends: there the ranked officers are sorted once, and each
+        slot keeps them but for those an absence or a booking of theirs holds at that slot.
+        The cost follows the shifts, the bookings and the slots, not slots × bookings. Slots
+        that meet bookings still waiting for an officer are then corrected
+        (_after_waiting_bookings).
         """
-        # (rank, officer, first slot, past the last slot, slots the officer is busy in) of each shift
-        spans: list[tuple[tuple, int, int, int, set[int]]] = []
+        starts, length, cap = grid.starts, grid.length, self.cap
+        ranks: list[tuple] = []  # (load, badge, officer id) of each shift with slots to give
+        beginning: dict[int, list[int]] = defaultdict(list)  # slot index -> shifts (positions in ranks)
+        ending: dict[int, list[int]] = defaultdict(list)
         for officer_id, shifts in self._shifts.items():
-            blocked = grid.touched_by(self.absences.get(officer_id, ()))
-            blocked |= grid.touched_by(
-                zip(self._assigned_starts[officer_id], self._assigned_ends[officer_id], strict=True)
-            )
+            # .get(): a read makes no empty list in the defaultdicts (see _trial)
+            booked_starts = self._assigned_starts.get(officer_id, ())
+            booked_ends = self._assigned_ends.get(officer_id, ())
+            badge = self.badges[officer_id]
             # The earliest-starting covering shift decides (covering_shift): shifts come sorted
             # by start, so a shift decides only past the slots the earlier ones covered.
+            # grid.covered() and load() of every shift, the binary searches mapped in C
+            firsts = map(partial(bisect_left, starts), shifts.starts)
+            lasts = map(partial(bisect_right, starts), map(sub, shifts.ends, repeat(length)))
+            loads = map(
+                sub,
+                map(partial(bisect_left, booked_starts), shifts.ends),
+                map(partial(bisect_right, booked_ends), shifts.starts),
+            )
             frontier = 0
-            for shift in shifts.intervals:
-                covered = grid.covered(shift.starts_at, shift.ends_at)
-                first, last = max(covered.start, frontier), covered.stop
+            for first, last, load in zip(firsts, lasts, loads, strict=True):
+                if first < frontier:
+                    first = frontier
                 if first >= last:
                     continue
                 frontier = last
-                if self.load(officer_id, shift) >= self.cap:
+                if load >= cap:
                     continue
-                spans.append((self._rank(officer_id, shift), officer_id, first, last, blocked))
-        # Marked in rank order (load, badge, officer id), each slot's officers come out sorted:
-        # one sort of the shifts instead of one per slot. A slot has at most one rank per officer.
-        ranked: list[list[int]] = [[] for _ in grid.starts]
-        for _rank, officer_id, first, last, blocked in sorted(spans, key=itemgetter(0)):
-            for i in range(first, last) if not blocked else set(range(first, last)).difference(blocked):
-                ranked[i].append(officer_id)
-        result = list(map(tuple, ranked))
+                beginning[first].append(len(ranks))
+                ending[last].append(len(ranks))
+                ranks.append((max(load, 0), badge, officer_id))
+        held = grid.holders_by_slot(self._holding_rows())
+        result: list[tuple[int, ...]] = [()] * len(starts)
+        on_shift: set[int] = set()
+        changes = sorted(beginning.keys() | ending.keys())
+        for change, next_change in zip(changes, [*changes[1:], len(starts)], strict=False):
+            on_shift.difference_update(ending.get(change, ()))
+            on_shift.update(beginning.get(change, ()))
+            # An officer has one shift at most over a slot (the frontier above): one rank each.
+            ranked = tuple(ranks[n][2] for n in sorted(on_shift, key=ranks.__getitem__))
+            if not ranked:
+                continue
+            for i in range(change, next_change):
+                taken = held.get(i)
+                result[i] = tuple(filterfalse(taken.__contains__, ranked)) if taken else ranked
         return self._after_waiting_bookings(grid, result)
+
+    def _holding_rows(self) -> Iterator[tuple[int, Instant, Instant]]:
+        """(officer id, start, end) of every absence and kept booking of the officers with shifts."""
+        for officer_id in self._shifts:
+            yield from zip(
+                repeat(officer_id), self._absence_starts.get(officer_id, ()), self._absence_ends.get(officer_id, ())
+            )
+            yield from zip(
+                repeat(officer_id),
+                self._assigned_starts.get(officer_id, ()),
+                self._assigned_ends.get(officer_id, ()),
+            )
 
     def _after_waiting_bookings(self, grid: SlotGrid, result: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
         """A booking waiting for an officer takes the least loaded free one first, and is with
@@ -330,7 +367,12 @@ class Roster:
                 continue
             booking = bookings[0]
             if booking.booking_id not in taken_by:
-                candidates = self.free_officers(booking.starts_at, booking.ends_at)
+                if booking.starts_at == grid.starts[i] and booking.ends_at - booking.starts_at == grid.length:
+                    # Exactly this slot: its free officers are the one pass's answer for it, which
+                    # only this slot's turn changes (the usual booking; free_officers() costs more).
+                    candidates: Sequence[int] = result[i]
+                else:
+                    candidates = self.free_officers(booking.starts_at, booking.ends_at)
                 taken_by[booking.booking_id] = candidates[0] if candidates else None
             result[i] = tuple(officer_id for officer_id in result[i] if officer_id != taken_by[booking.booking_id])
         return result

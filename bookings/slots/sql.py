@@ -51,6 +51,29 @@ def holding_params(*, now: datetime, buyer, with_holdback: bool = True) -> dict:
     }
 
 
+# A timestamp column as integer microseconds since the epoch, for the rows read in bulk: the
+# database driver turns a timestamp into an aware datetime at a cost several times an
+# integer's, and the engine compares integers faster too. PostgreSQL: date_part() gives the
+# epoch in seconds as a double, which rounds back to the exact microsecond (whole seconds
+# always; any microsecond until 2100 at least, checked over two million random instants),
+# at under half the server's cost of EXTRACT's numeric. SQLite keeps UTC text
+# "YYYY-MM-DD HH:MM:SS" with ".ffffff" when there are microseconds (Django's format): the
+# whole seconds (of the first 19 characters: strftime rounds a fraction to the nearest
+# second) plus those digits.
+_MICROS = {
+    "postgresql": "CAST(date_part('epoch', {column}) * 1000000 AS BIGINT)",
+    "sqlite": (
+        "(CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
+        " + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
+    ),
+}
+
+
+def micros_sql(column: str, vendor: str) -> str:
+    """SQL for a timestamp column read as integer microseconds since the epoch (NULL stays NULL)."""
+    return _MICROS[vendor].format(column=column)
+
+
 def as_parameter(moment: datetime):
     return connection.ops.adapt_datetimefield_value(moment)
 

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bookings.models import BookingStatus
 from bookings.selectors import slot_key_to_datetime, station_free_slots, station_slot
+from bookings.slots.engine import to_micros
+from bookings.slots.sql import micros_sql
 from stations.models import SpaceKind
 from tests import factories
 
@@ -331,6 +333,29 @@ def test_a_room_slot_needs_a_shift_covering_the_whole_slot(paris_11):
 
     # 10:00 starts before the shift, 12:00-12:30 ends after it.
     assert local_times(slots_on(paris_11, TUESDAY, kind=ROOM)) == ["10:30", "11:00", "11:30"]
+
+
+def test_a_shift_a_microsecond_short_of_a_slot_does_not_cover_it(paris_11):
+    # The engine reads shifts and bookings as integer microseconds (bookings.slots.sql.micros_sql).
+    officer = factories.OfficerFactory(station=paris_11)
+    tick = timedelta(microseconds=1)
+    on_shift(officer, paris(TUESDAY, 10) + tick, paris(TUESDAY, 11, 30) - tick)
+    on_shift(officer, paris(TUESDAY, 14) - tick, paris(TUESDAY, 15) + tick)
+
+    assert local_times(slots_on(paris_11, TUESDAY, kind=ROOM)) == ["10:30", "14:00", "14:30"]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [utc(2026, 3, 20, 8, 0, 0, 1), utc(2026, 3, 20, 8, 0, 59, 999999), utc(2099, 12, 31, 23, 59, 59, 999999)],
+)
+def test_a_timestamp_read_as_microseconds_is_exact(paris_11, moment):
+    closure = factories.ClosureFactory(station=paris_11, starts_at=moment, ends_at=moment + timedelta(microseconds=1))
+    columns = ", ".join(micros_sql(column, connection.vendor) for column in ("starts_at", "ends_at"))
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM stations_closure WHERE id = %s", [closure.pk])  # noqa: S608
+        assert cursor.fetchone() == (to_micros(moment), to_micros(moment) + 1)
 
 
 def test_an_inactive_officer_or_another_stations_officer_does_not_staff_a_room(paris_11, paris_13):

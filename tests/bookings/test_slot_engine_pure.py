@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bookings.slots.engine import Opening, StationDay, free_slots, opening_starts
+from bookings.slots.engine import Opening, StationDay, free_slots, opening_starts, to_micros
 from bookings.slots.grid import SlotGrid
 from bookings.slots.roster import Roster
 
@@ -154,6 +154,34 @@ def test_a_slot_is_offered_with_exactly_the_spaces_no_booking_or_closure_touches
         if free:
             expected.append((s, free))
     assert [(slot.starts_at, slot.free_space_ids) for slot in slots] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=rosters(),
+    holdings=st.lists(st.tuples(st.sampled_from([1, 2]), st.integers(0, 40), st.integers(1, 3)), max_size=15),
+)
+def test_the_engine_answers_the_same_in_microseconds_as_in_datetimes(rows, holdings):
+    """The loader hands the engine integer microseconds (bookings.slots.loading); tests and the assignment
+    use datetimes. The same rows either way give the same slots, officers and all."""
+    held = [(space, at(s), at(s + n)) for space, s, n in holdings]
+
+    def in_micros(row):
+        return tuple(to_micros(value) if isinstance(value, datetime) else value for value in row)
+
+    as_micros = {
+        "cap": rows["cap"],
+        **{name: [in_micros(row) for row in rows[name]] for name in ("shifts", "absences", "bookings")},
+    }
+    station = StationDay(zone=UTC, slot_length=HALF, openings=[Opening(T0.weekday(), time(6), time(22))])
+    asked = {"first_day": T0.date(), "last_day": T0.date(), "earliest": T0, "space_ids": (2, 1)}
+
+    in_datetimes = free_slots(station, **asked, holdings=held, roster=Roster(**rows))
+    in_microseconds = free_slots(
+        station, **asked, holdings=[in_micros(h) for h in held], roster=Roster(**as_micros), micros=True
+    )
+
+    assert in_microseconds == in_datetimes
 
 
 def test_the_pressure_switch_and_the_earliest_start_drop_slots():
