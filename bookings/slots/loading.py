@@ -143,7 +143,7 @@ def engine_inputs(
         "from": as_parameter(window_start),
         "until": as_parameter(window_end),
     }
-    rows = fetch(_inputs_sql(connection.vendor), params)
+    rows = fetch(_inputs_sql(connection.vendor), params, prepared_as="sx_engine_inputs")
     # The rows of each kind together, in the order read (a stable sort; the branches of the
     # UNION usually come one after the other already, and then it costs one pass).
     rows.sort(key=itemgetter(0))
