@@ -46,25 +46,80 @@ def normalise(text: str) -> str:
     becomes the word "plus": "machette + étui" sells two things, and says so to the
     general exceptions (Qualifiers), where a plain space would join them.
     """
+    return f" {' '.join(normalised_words(text))} "
+
+
+def normalised_words(text: str) -> list[str]:
+    """The words of normalise(text), in order."""
     if "+" in text:
         text = text.replace("+", " plus ")
-    folded = text.lower() if text.isascii() else _fold(text.casefold())
+    if text.isascii():
+        # The common case, done at C speed: punctuation to spaces.
+        return text.lower().translate(_ASCII_SEPARATORS).split()
+    folded = text.casefold()
+    if _LIGATURE.search(folded):
+        folded = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], folded)
+    for punctuation in _TYPOGRAPHY:
+        if punctuation in folded:
+            folded = folded.replace(punctuation, " ")
+    latin = _latin1(folded)
+    if latin is not None and not latin.translate(None, _LATIN1_FOLDED):
+        # French text, mostly: one byte per character, each folded by one table at C speed.
+        return latin.translate(_LATIN1_FOLD).decode("ascii").split()
+    return _words_any_script(folded)
+
+
+def _words_any_script(folded: str) -> list[str]:
+    """normalised_words() of any casefolded text without ligatures: slower, and the reference for the
+    fast paths."""
+    folded = _fold(folded)
     if folded.isascii():
-        # The common case, done at C speed: punctuation to spaces, spaces collapsed.
-        return f" {' '.join(folded.translate(_ASCII_SEPARATORS).split())} "
-    return f" {_NON_WORD.sub(' ', folded).strip()} "
+        return folded.translate(_ASCII_SEPARATORS).split()
+    return _NON_WORD.sub(" ", folded).split()
+
+
+def _latin1(text: str) -> bytes | None:
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 def _fold(text: str) -> str:
-    """Accents and ligatures off a casefolded text; letters of other scripts stay."""
-    if _LIGATURE.search(text):
-        text = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], text)
+    """Accents off a casefolded text without ligatures; letters of other scripts stay."""
     decomposed = unicodedata.normalize("NFKD", text)
     if _BEYOND_LATIN.search(text) is None:
         # Latin letters decompose into ASCII letters and combining marks: dropping
         # what is not ASCII drops exactly the marks.
         return decomposed.encode("ascii", "ignore").decode("ascii")
     return _MARKS.sub("", decomposed)
+
+
+def _latin1_fold_table() -> tuple[bytes, bytes]:
+    """What _words_any_script() makes of each Latin-1 character that is already casefolded, where it
+    is one ASCII letter or digit ("é" "e", "ç" "c", "²" "2") or a separator ("«", "°", a no-break space):
+    a 256-byte translation table, and the bytes it folds (the others take the slow path: "¼", "µ").
+    Folding is done character by character, so a text made of these bytes folds alike either way."""
+    table, folded = bytearray(range(256)), bytearray()
+    for code in range(256):
+        char = chr(code)
+        if char.casefold() != char or char in _LIGATURES:
+            continue
+        alone = _words_any_script(f"a{char}b")
+        if alone == ["a", "b"]:
+            table[code] = ord(" ")
+        elif len(alone) == 1 and len(alone[0]) == 3 and alone[0].isascii() and alone[0][1].isalnum():
+            table[code] = ord(alone[0][1])
+        else:
+            continue
+        folded.append(code)
+    return bytes(table), bytes(folded)
+
+
+_LATIN1_FOLD, _LATIN1_FOLDED = _latin1_fold_table()
+# Typography outside Latin-1 that is common in listings and only ever a separator: to spaces first, so
+# that "l’arme", "10 €" or "–" keep the text on the fast path.
+_TYPOGRAPHY = ("\u2019", "\u2018", "\u201c", "\u201d", "\u20ac", "\u2026", "\u2013", "\u2014", "\u202f")
 
 
 def word_forms(word: str, *, feminine: bool = False) -> set[str]:

@@ -121,19 +121,49 @@ def phrase_pattern(phrase: str) -> str | None:
     return pattern
 
 
-def first_words(phrase: str) -> set[str]:
-    """Every word a phrase's occurrence can start with ("lave", "laves", "lavelinge", ...)."""
+def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
+    """Every word a phrase's occurrence can start with, and the words that can follow that word in a
+    listing (None when any may, or none need to: the phrase is complete at that word, or a model code
+    comes next). "pistolet a peinture": "pistolet" is followed by a linking word, "peinture" or
+    "peintures"."""
     parts = _phrase_parts(phrase)
     if not parts or not _is_word(parts[0][0]):
-        return set()
-    starts = set(parts[0][0])
+        return {}
+    starts: dict[str, frozenset[str] | None] = {}
     joined = set(parts[0][0])
-    for (previous, _small), (forms, small) in zip(parts, parts[1:], strict=False):
+    consumed = 1
+    while True:
+        followers = _followers(parts, consumed)
+        for word in joined:
+            known = starts.get(word, frozenset())
+            starts[word] = None if followers is None or known is None else known | followers
+        if consumed == len(parts):
+            return starts
+        (previous, _small), (forms, small) = parts[consumed - 1], parts[consumed]
         if small or not _is_word(forms) or (_is_number(previous) and _is_number(forms)):
-            break
+            return starts
         joined = {head + tail for head in joined for tail in forms}
-        starts |= joined
-    return starts
+        consumed += 1
+
+
+def _followers(parts, consumed: int) -> frozenset[str] | None:
+    """The words that can follow an occurrence's first word made of `parts[:consumed]` joined."""
+    if consumed >= len(parts):
+        return None
+    forms, small = parts[consumed]
+    if not _is_word(forms):
+        return None
+    following = set(_LINKING) | set(small) if small else set()
+    joined = set(forms)
+    following |= joined
+    for (previous, _small), (later, later_small) in zip(parts[consumed:], parts[consumed + 1 :], strict=False):
+        if not later_small and not _is_word(later):
+            return None  # a model code may be joined on ("honda hrn #": "hrn216"): any word may follow
+        if later_small or (_is_number(previous) and _is_number(later)):
+            break
+        joined = {head + tail for head in joined for tail in later}
+        following |= joined
+    return frozenset(following)
 
 
 def model_prefixes(phrase: str) -> set[str]:
@@ -156,12 +186,59 @@ def _longest_first(patterns) -> re.Pattern | None:
     return re.compile(f"(?:{alternatives})(?= )") if patterns else None
 
 
+_DIGITS = "0123456789"
+# Beyond this many characters (a description more than a title), the words that follow a phrase's
+# first word are looked at before the phrase is tried at each place that word is written; on a shorter
+# text that costs as much as it saves.
+LONG_TEXT = 200
+
+
 class ListingWords(frozenset):
-    """A listing's words; those that hold a digit (model codes, "glock19") are found once for all rules."""
+    """A listing's words that can begin a phrase of its rules (all its words when the rules do not say
+    which can), and what is worked out once for all the rules: the words holding a digit (model codes,
+    "glock19") and each word with the word written after it."""
+
+    text = ""
+    tokens: list[str] = []
+
+    @classmethod
+    def of(cls, text: str, vocabulary: frozenset[str] | None = None, tokens: list[str] | None = None) -> "ListingWords":
+        """`text` normalised (`tokens`, its words, when they are known); `vocabulary`, every word a phrase
+        of the rules can begin with: the listing's other words are not looked at again by each rule."""
+        if tokens is None:
+            tokens = text.split()
+        words = cls(tokens if vocabulary is None else vocabulary.intersection(tokens))
+        words.text, words.tokens = text, tokens
+        return words
 
     @cached_property
     def coded(self) -> list[str]:
-        return [word for word in self if not word.isalpha()]
+        """The words that hold a digit: a model code may be there ("glock19", "rb38t675dsa")."""
+        text, coded = self.text, set()
+        for digit in _DIGITS:
+            at = text.find(digit)
+            while at != -1:
+                end = text.find(" ", at)
+                coded.add(text[text.rfind(" ", 0, at) + 1 : end])
+                at = text.find(digit, end)
+        return list(coded)
+
+    @cached_property
+    def _next_words(self) -> dict[str, set[str]]:
+        return {}
+
+    def next_words(self, word: str) -> set[str]:
+        """The words written right after `word` anywhere in the listing (found once for all the rules)."""
+        following = self._next_words.get(word)
+        if following is None:
+            text, needle = self.text, f" {word} "
+            following = self._next_words[word] = set()
+            at = text.find(needle)
+            while at != -1:
+                after = at + len(needle)
+                following.add(text[after : text.find(" ", after)])
+                at = text.find(needle, after - 1)
+        return following
 
     @cached_property
     def code_prefixes(self) -> frozenset[str]:
@@ -184,11 +261,16 @@ class PhraseSet:
         patterns = {p for p in (phrase_pattern(phrase) for phrase in phrases) if p}
         self.pattern = _longest_first(patterns)
         by_start: dict[str, set[str]] = {}
+        followers: dict[str, frozenset[str] | None] = {}
         for phrase in phrases:
             pattern = phrase_pattern(phrase)
-            for word in first_words(phrase) if pattern else ():
+            for word, following in _starts_and_followers(phrase).items() if pattern else ():
                 by_start.setdefault(word, set()).add(pattern)
+                known = followers.get(word, frozenset())
+                followers[word] = None if following is None or known is None else known | following
         self._by_start = by_start
+        # The words that may follow each start word (None: any may, or none need to).
+        self._followers = followers
         self._compiled: dict[str, re.Pattern] = {}
         self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
@@ -235,8 +317,21 @@ class PhraseSet:
         """(start, end, matched text) of every occurrence, overlapping ones included, in order."""
         if self.pattern is None:
             return []
+        candidates = self.first_words.intersection(words)
+        if self.model_prefixes:
+            candidates |= self._model_words(words)
+        if not candidates:
+            return []
         found = []
-        for word in self.first_words.intersection(words) | self._model_words(words):
+        # In a long text, where every phrase that starts with a word needs a next word and none of those
+        # is ever written after it ("sur place", "pas mal" for "sur ordonnance", "pas original"), the
+        # phrases are not tried at each place the word is written.
+        next_words = words.next_words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
+        for word in candidates:
+            if next_words is not None:
+                following = self._followers.get(word)
+                if following is not None and following.isdisjoint(next_words(word)):
+                    continue
             needle = f" {word} "
             pattern = self._pattern_at(word)
             at = text.find(needle)

@@ -194,6 +194,7 @@ class Qualifiers:
         self.materials = PhraseSet(material_phrases)
         self._is_material: dict[str, bool] = {}
         self.extra_lines = (*review_phrases, *not_phrases, *material_phrases)
+        self.phrase_sets = (self.phrases, self.toys, self.disclaimers, self.not_qualifying, self.materials)
 
     def __bool__(self):
         return bool(self.phrases)
@@ -256,26 +257,46 @@ def compile_qualifiers(text: str) -> Qualifiers:
     return Qualifiers(_lines(text))
 
 
-def compile_rules(rules, *, general_exceptions: str = "") -> tuple[CompiledRule, ...]:
+class CompiledRules(tuple):
+    """A version's compiled rules, first rule first, with `vocabulary`: every word one of their phrases
+    (terms, exceptions, general exceptions) can begin with. A listing's other words ("très", "état",
+    "pickup" outside "pickup truck"...) are set aside once, not looked up again by each rule."""
+
+    vocabulary: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, rules: "list[CompiledRule]") -> "CompiledRules":
+        compiled = cls(rules)
+        qualifiers = next((rule.qualifiers for rule in rules if rule.qualifiers is not None), None)
+        phrase_sets = [phrases for rule in rules for phrases in (rule.terms, rule.cancelling, rule.context)]
+        if qualifiers is not None:
+            phrase_sets += qualifiers.phrase_sets
+        compiled.vocabulary = frozenset().union(*(phrases.first_words for phrases in phrase_sets))
+        return compiled
+
+
+def compile_rules(rules, *, general_exceptions: str = "") -> CompiledRules:
     """A version's rules compiled, first rule first, sharing the version's general exceptions.
 
     Each rule is anything with category, verdict, terms, exceptions, reason_fr and reason_en
     (a Rule row, a knowledge file's RuleData); its `id` names it, or its position when it has none.
     """
     qualifiers = compile_qualifiers(general_exceptions)
-    return tuple(
-        compile_rule(
-            rule_id=getattr(rule, "id", position),
-            category=rule.category,
-            verdict=rule.verdict,
-            terms=rule.terms,
-            exceptions=rule.exceptions,
-            reason_fr=rule.reason_fr,
-            reason_en=rule.reason_en,
-            position=position,
-            qualifiers=qualifiers,
-        )
-        for position, rule in enumerate(rules)
+    return CompiledRules.of(
+        [
+            compile_rule(
+                rule_id=getattr(rule, "id", position),
+                category=rule.category,
+                verdict=rule.verdict,
+                terms=rule.terms,
+                exceptions=rule.exceptions,
+                reason_fr=rule.reason_fr,
+                reason_en=rule.reason_en,
+                position=position,
+                qualifiers=qualifiers,
+            )
+            for position, rule in enumerate(rules)
+        ]
     )
 
 

@@ -17,11 +17,10 @@ allowed) and, among rules of that verdict, the first one in the version. A vehic
 item to a parking bay whatever else is found.
 """
 
-import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .folding import HAS_DIGIT, SMALL_WORDS, normalise
+from .folding import HAS_DIGIT, SMALL_WORDS, normalise, normalised_words
 from .phrases import ListingWords, PhraseSet
 from .rules import (
     ALLOWED,
@@ -113,20 +112,14 @@ SECOND_THING_WORDS = frozenset({"avec", "with", "w", "plus"})
 class _Tokens:
     """Word positions of a normalised text, computed only when a context exception needs them."""
 
-    def __init__(self, text: str):
-        self.starts = [m.start() for m in re.finditer(r"(?<= )[^ ]", text)]
-        self.words = text.split()
+    def __init__(self, text: str, words: list[str] | None = None):
+        self.text = text
+        self.words = text.split() if words is None else words
 
     def index(self, char_position: int) -> int:
-        # The word that starts at or before char_position.
-        low, high = 0, len(self.starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.starts[middle] <= char_position:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+        """The word that starts at or before char_position (a letter's): the text has one space before
+        each word, so it is the spaces up to there, less one."""
+        return self.text.count(" ", 0, char_position + 1) - 1
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.index(start), self.index(end - 1)
@@ -155,7 +148,7 @@ def _qualifier_is_the_thing(terms: PhraseSet, qualifier: str, term: str) -> bool
     qualifier_words = normalise(qualifier).strip()
     for joined in (f" {qualifier_words} {term} ", f" {term} {qualifier_words} "):
         whole = joined.strip()
-        if any(joined[a:b] == whole for a, b, _m in terms.occurrences(joined, ListingWords(joined.split()))):
+        if any(joined[a:b] == whole for a, b, _m in terms.occurrences(joined, ListingWords.of(joined))):
             return True
     return False
 
@@ -176,7 +169,7 @@ def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: lis
                 cancelled_by = ""
         if not cancelled_by and context:
             if "tokens" not in memo:
-                memo["tokens"] = _Tokens(text)
+                memo["tokens"] = _Tokens(text, words.tokens if isinstance(words, ListingWords) else None)
             tokens = memo["tokens"]
             term_span = tokens.span(start, end)
             for a, b, phrase in context:
@@ -333,14 +326,15 @@ def _verdict_and_reasons(rules, rule, term, verdict, title, text, words, memo) -
 
 def check_item(rules, *, title: str, description: str = "", explain: bool = False) -> Verdict:
     """The verdict on a listing under the given compiled rules."""
-    title_text = normalise(title)
-    # normalise() frames the title with spaces: what starts at or after this is the description.
-    title_end = len(title_text) - 1
-    description_text = normalise(description) if description else ""
+    title_words = normalised_words(title)
+    description_words = normalised_words(description) if description else []
     # "plus" between them, as for a "+": a title's last word and a description's first are
     # not one phrase ("Bosch 300 series" / "Dishwasher, stainless").
-    text = f"{title_text}plus{description_text}" if description_text.strip() else title_text
-    words = ListingWords(text.split())
+    tokens = [*title_words, "plus", *description_words] if description_words else title_words
+    text = f" {' '.join(tokens)} "
+    # What starts at or after this is the description.
+    title_end = len(" ".join(title_words)) + 1
+    words = ListingWords.of(text, getattr(rules, "vocabulary", None), tokens)
     memo: dict = {}
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str, str] | None = None

@@ -1,0 +1,116 @@
+"""The matcher's shortcuts for speed give exactly what the plain way gives (charter.validator).
+
+Folding Latin-1 text by one byte table, setting aside a listing's words that no phrase begins
+with, skipping a word whose phrases all need a next word that is never written after it, and
+counting spaces to find a word's index: each is checked here against the general way it stands
+in for, on the seeded knowledge and the labelled corpus, and on generated text.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from charter.knowledge import knowledge_compile, knowledge_load
+from charter.validator import check_item, normalise
+from charter.validator.folding import _LIGATURES, _words_any_script, normalised_words
+from charter.validator.phrases import LONG_TEXT, ListingWords
+
+CORPUS = Path(__file__).parent / "corpus.jsonl"
+ALL_LISTINGS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+# Every 7th listing: some 600 of them, each kind of batch represented.
+LISTINGS = ALL_LISTINGS[::7]
+# Words common in descriptions that begin some phrases of the knowledge ("pas", "sur", "a", "bon"...).
+PADDING = (
+    "Très bon état, peu servi, à récupérer sur place. Pas d'échange, pas de livraison. "
+    "Very good condition, cash on pickup, no trades, a few scratches. "
+)
+# Latin-1 letters and signs, the typography listings use, ligatures, other scripts and emoji.
+LISTING_CHARACTERS = st.characters(codec="latin-1") | st.sampled_from(
+    list("’‘“”€…–—\u202f\u00a0œŒæÆøßµ¼ﬁ×÷«»°²эж東😀\u0301+-'")
+)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return knowledge_compile(knowledge_load())
+
+
+def folded_the_general_way(text: str) -> list[str]:
+    """normalised_words() without its fast paths: the reference they stand in for."""
+    text = text.replace("+", " plus ")
+    folded = text.casefold()
+    for ligature, letters in _LIGATURES.items():
+        folded = folded.replace(ligature, letters)
+    return _words_any_script(folded)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(LISTING_CHARACTERS, max_size=40))
+def test_folding_by_byte_table_gives_what_the_general_folding_gives(text):
+    assert normalised_words(text) == folded_the_general_way(text)
+    assert normalise(text) == f" {' '.join(folded_the_general_way(text))} "
+
+
+def test_folding_by_byte_table_on_the_corpus():
+    texts = [listing["title"] for listing in LISTINGS] + [listing.get("description", "") for listing in LISTINGS]
+    assert [normalised_words(text) for text in texts] == [folded_the_general_way(text) for text in texts]
+
+
+def test_the_byte_table_folds_french_and_leaves_other_scripts_to_the_general_way():
+    assert normalise("Lave-linge À RÉCUPÉRER, très bon état – 50 € « urgent »") == (
+        " lave linge a recuperer tres bon etat 50 urgent "
+    )
+    assert normalise("Ｋｎｉｆｅ µ ½ ﬁlet") == " knife μ 1 2 filet "
+
+
+def phrase_sets(rules):
+    qualifiers = rules[0].qualifiers
+    yield from qualifiers.phrase_sets
+    for rule in rules:
+        yield from (rule.terms, rule.cancelling, rule.context)
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
+def test_occurrences_in_a_listing_are_those_of_the_plain_search(rules, padded):
+    """A listing's words reduced to the vocabulary, and phrases skipped where no next word fits, find
+    every occurrence the plain search over all the words finds, and no other."""
+    compared = 0
+    for listing in ALL_LISTINGS:
+        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
+        text = f" {' '.join(tokens)} "
+        assert len(text) > LONG_TEXT or not padded
+        words = ListingWords.of(text, rules.vocabulary, tokens)
+        all_words = set(tokens)
+        for phrases in phrase_sets(rules):
+            assert phrases.found_in(words) == phrases.found_in(all_words)
+            if phrases.found_in(all_words):
+                assert phrases.occurrences(text, words) == phrases.occurrences(text, all_words), listing["title"]
+                compared += 1
+    assert compared > 10_000
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
+def test_verdicts_and_their_explanations_do_not_depend_on_the_vocabulary(rules, padded):
+    """The same rules without their vocabulary (a plain tuple) take the plain way everywhere."""
+    plain = tuple(rules)
+    assert getattr(plain, "vocabulary", None) is None
+    for listing in LISTINGS:
+        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+        fast = check_item(rules, title=listing["title"], description=description, explain=True)
+        slow = check_item(plain, title=listing["title"], description=description, explain=True)
+        assert (fast, fast.steps) == (slow, slow.steps), listing["title"]
+
+
+def test_a_phrase_that_needs_its_next_word_is_still_found_far_into_a_long_description(rules):
+    description = PADDING * 10 + " Vends aussi un pistolet à impulsion électrique, jamais servi."
+    assert len(description) > LONG_TEXT
+    assert check_item(rules, title="Lot divers maison", description=description).verdict != "allowed"
+
+
+def test_a_title_with_no_word_still_marks_where_the_description_starts(rules):
+    verdict = check_item(rules, title="!!!", description="Machette de jardin, lame 45 cm")
+    assert verdict.forbidden
