@@ -116,7 +116,12 @@ _QUALIFIER_GAP_AFTER = _qualifier_gap(f"{_GAP_WORD_NOT}|{MATERIALS}")
 POSITION_WORDS = (
     "avant|arriere|av|ar|gauche|droit|droite|g|d|avg|avd|arg|ard|front|rear|left|right|lh|rh|driver|passenger"
 )
-_QUALIFIER_GAP_STRICT = re.compile(" (?:(?:" + "|".join(LINKING_WORDS) + f"|{POSITION_WORDS}|[0-9][a-z0-9]*) ){{0,3}}")
+# A wheel's material and size may stand there too: "Jantes alu 17 pouces Golf 7", "Enjoliveurs 15 pouces
+# Clio" are wheels.
+WHEEL_WORDS = "alu|aluminium|aluminum|alloy|tole|acier|steel|chrome|pouce|pouces|inch|origine|oem"
+_QUALIFIER_GAP_STRICT = re.compile(
+    " (?:(?:" + "|".join(LINKING_WORDS) + f"|{POSITION_WORDS}|{WHEEL_WORDS}|[0-9][a-z0-9]*) ){{0,3}}"
+)
 # "for" (or "pour", "fits") after a part names what it fits, in every language's order: "door for
 # Samsung fridge", "tailgate handle for F-150" are parts like "fridge door", though "door" and
 # "handle" qualify only after a term otherwise ("Door fridge Smeg" is a fridge).

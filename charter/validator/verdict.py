@@ -18,9 +18,10 @@ item to a parking bay whatever else is found.
 """
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .folding import HAS_DIGIT, SMALL_WORDS, normalise, normalised_words
-from .phrases import ListingWords
+from .phrases import ListingWords, PhraseSet
 from .rules import (
     ALLOWED,
     BAY,
@@ -138,6 +139,20 @@ class _Tokens:
         return term[1] < phrase[0] and not SECOND_THING_WORDS.isdisjoint(self.words[term[1] + 1 : phrase[0]])
 
 
+@lru_cache(maxsize=4096)
+def _qualifier_is_the_thing(terms: PhraseSet, qualifier: str, term: str) -> bool:
+    """Whether a general exception written next to a term names, with it, a term of the same rule: then it
+    says what the thing is, not that it is a part of it. "Batterie Bosch 70Ah", "Renogy 100Ah battery" are
+    batteries, as the rule's "batterie 70ah" and "battery 100ah" say, though "batterie" and "battery" make
+    a drill's or a scooter's battery harmless elsewhere."""
+    qualifier_words = normalise(qualifier).strip()
+    for joined in (f" {qualifier_words} {term} ", f" {term} {qualifier_words} "):
+        whole = joined.strip()
+        if any(joined[a:b] == whole for a, b, _m in terms.occurrences(joined, ListingWords.of(joined))):
+            return True
+    return False
+
+
 def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> tuple[str, int] | None:
     """The first occurrence of one of the rule's terms that no exception cancels (with where it starts), or None."""
     cancelling = rule.cancelling.occurrences(text, words)
@@ -150,6 +165,8 @@ def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: lis
         cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
         if not cancelled_by and qualifiers is not None and memo["qualifiers"]:
             cancelled_by = qualifiers.cancelling(text, memo["qualifiers"], start, end, strict=rule.space_kind == BAY)
+            if cancelled_by and _qualifier_is_the_thing(rule.terms, cancelled_by, term):
+                cancelled_by = ""
         if not cancelled_by and context:
             if "tokens" not in memo:
                 memo["tokens"] = _Tokens(text, words.tokens if isinstance(words, ListingWords) else None)

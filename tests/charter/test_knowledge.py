@@ -394,3 +394,46 @@ def test_a_material_after_the_term_describes_the_thing_itself_not_a_part_for_it(
 @pytest.mark.parametrize("title", ["Holster Kydex Glock 19", "Fridge water filter EveryDrop 1", "Knife handle scales"])
 def test_a_part_named_with_a_material_or_a_use_stays_a_part(knowledge_rules, title):
     assert not check_item(knowledge_rules, title=title).forbidden
+
+
+@pytest.mark.parametrize("title", ["Batterie Bosch 70Ah", "Batterie 12V 100Ah", "Renogy 100Ah battery"])
+def test_a_general_exception_that_forms_one_of_the_rules_terms_with_the_term_says_what_the_thing_is(
+    knowledge_rules, title
+):
+    # "batterie" excuses a drill's or a scooter's battery elsewhere; next to "70Ah" it is the battery itself.
+    assert check_item(knowledge_rules, title=title).needs_review
+
+
+def test_a_general_exception_still_excuses_a_term_it_does_not_form_a_term_with(knowledge_rules):
+    assert check_item(knowledge_rules, title="Batterie trottinette 36V").verdict == "allowed"
+
+
+@pytest.mark.parametrize("title", ['Jantes alu 17" Golf 7', "Jantes alu Clio 4", "Enjoliveurs 15 pouces Clio"])
+def test_a_wheels_material_and_size_between_it_and_the_car_keep_it_a_part(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).space_kind == "room"
+
+
+def test_a_car_sold_with_new_tyres_is_still_the_car(knowledge_rules):
+    assert check_item(knowledge_rules, title="Ford F-150 new tires").space_kind == "bay"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Caisse à outils Facom", "Tournevis, clés plates, pinces. Pas de scie ni de cutter."),
+        ("Détendeur gaz butane", "Détendeur 28mbar avec tuyau, neuf. Sans bouteille !"),
+        ("Filtre à eau", "Samsung fridge water filter, wrong model for my new fridge."),
+    ],
+)
+def test_what_is_listed_as_absent_a_gas_regulator_and_the_sellers_own_fridge_are_not_sold(
+    knowledge_rules, title, description
+):
+    assert check_item(knowledge_rules, title=title, description=description).verdict == "allowed"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("Laser tag set", "4 guns + vests."), ("Warhammer 40k Space Marines", "20 figurines avec épées tronçonneuses.")],
+)
+def test_a_game_whose_pieces_are_named_after_weapons_goes_to_an_officer_at_most(knowledge_rules, title, description):
+    assert not check_item(knowledge_rules, title=title, description=description).forbidden
