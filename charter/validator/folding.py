@@ -57,15 +57,18 @@ def normalised_words(text: str) -> list[str]:
         # The common case, done at C speed: punctuation to spaces.
         return text.lower().translate(_ASCII_SEPARATORS).split()
     folded = text.casefold()
+    latin = _latin1(folded)
+    if latin is None:
+        for punctuation in _TYPOGRAPHY:
+            if punctuation in folded:
+                folded = folded.replace(punctuation, " ")
+        latin = _latin1(folded)
+    if latin is not None and not latin.translate(None, _LATIN1_FOLDED):
+        # French text, mostly: one byte per character, each folded by one table at C speed (the
+        # ligatures of Latin-1, "æ", "ø", are not among those bytes: they take the general way).
+        return latin.translate(_LATIN1_FOLD).decode("ascii").split()
     if _LIGATURE.search(folded):
         folded = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], folded)
-    for punctuation in _TYPOGRAPHY:
-        if punctuation in folded:
-            folded = folded.replace(punctuation, " ")
-    latin = _latin1(folded)
-    if latin is not None and not latin.translate(None, _LATIN1_FOLDED):
-        # French text, mostly: one byte per character, each folded by one table at C speed.
-        return latin.translate(_LATIN1_FOLD).decode("ascii").split()
     return _words_any_script(folded)
 
 
