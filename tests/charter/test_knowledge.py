@@ -490,3 +490,20 @@ def test_a_can_listed_next_to_a_tray_is_the_can_not_the_trays_brand(knowledge_ru
 )
 def test_bands_films_manga_and_board_games_named_after_a_weapon_are_not_refused(knowledge_rules, title, description):
     assert not check_item(knowledge_rules, title=title, description=description).forbidden
+
+
+@pytest.mark.parametrize(
+    ("title", "space_kind"), [("Honda Pilot 2015 seats 8", "bay"), ("Honda Pilot seat covers", "room")]
+)
+def test_seats_with_a_number_is_how_many_it_seats_not_a_seat_for_it(knowledge_rules, title, space_kind):
+    assert check_item(knowledge_rules, title=title).space_kind == space_kind
+
+
+@pytest.mark.parametrize("title", ["Oak table seats 8", "Dining table seats 6", "Harvest table"])
+def test_a_table_named_by_its_seating_or_kind_is_big(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).forbidden
+
+
+@pytest.mark.parametrize("title", ["Lampe LED full spectrum", "Full spectrum grow light 1000W"])
+def test_full_spectrum_is_an_extract_only_when_it_is_an_oil(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).verdict == "allowed"
