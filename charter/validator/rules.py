@@ -93,7 +93,9 @@ def compile_rule(
 # lave-linge", "étui pour le couteau", "épée en bois") and at most one other word, a
 # brand or a use most often ("filtre Bosch lave-linge", "fridge water filter"); "avec",
 # "with", "et", "and", "plus" say that a second thing is sold.
-_GAP_WORD_NOT = "avec|with|w|et|and|plus|[0-9]+"
+# A can is what it holds: "bac, bidon white spirit" lists a tray and a can of white spirit, not
+# the tray of a "bidon" brand.
+_GAP_WORD_NOT = "avec|with|w|et|and|plus|[0-9]+|bidon|bidons|jerrican|jerricans|jerrycan|jerrycans"
 # After the term, a material says what the thing itself is made of: "hunting knife wood
 # handle", "knife leather sheath" are a knife (before it, "holster Kydex Glock" is a holster).
 MATERIALS = (

@@ -437,3 +437,73 @@ def test_what_is_listed_as_absent_a_gas_regulator_and_the_sellers_own_fridge_are
 )
 def test_a_game_whose_pieces_are_named_after_weapons_goes_to_an_officer_at_most(knowledge_rules, title, description):
     assert not check_item(knowledge_rules, title=title, description=description).forbidden
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "verdict"),
+    [
+        ("Mandoline Benriner", "", "review"),
+        ("Börner V-slicer", "avec pousse-aliment", "review"),
+        ('DeWalt 10" compound mitre', "", "review"),
+        ("Torch fuel 2 bottles", "", "forbidden"),
+        ("Huile pour lampe", "1L, citronnelle", "forbidden"),
+        ("Native smokes", "10 cartons", "forbidden"),
+        ("Billets prop", "pour tournage", "forbidden"),
+        ("Huile CBD 10% full spectrum", "", "review"),
+        ("LV inspired bag", "monogram canvas", "review"),
+        ("Ruger 10/22 takedown", "", "forbidden"),
+        ("Cave de vieillissement", "Climadiff 180 bouteilles", "forbidden"),
+        ("Frigidaire glass top range", "", "forbidden"),
+        ("Stove", "30 inch, self-cleaning oven", "forbidden"),
+        ("Trestle table", "oak, 2m40", "forbidden"),
+    ],
+)
+def test_makers_kinds_and_euphemisms_of_this_round_are_known(knowledge_rules, title, description, verdict):
+    assert check_item(knowledge_rules, title=title, description=description).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [("Corolla 2012", "safetied, e-tested, 180k"), ("Mazda 3 2014", "manual, new brakes"), ("Focus ST", "stick shift")],
+)
+def test_roadworthiness_and_gearbox_words_send_a_car_to_a_bay(knowledge_rules, title, description):
+    assert check_item(knowledge_rules, title=title, description=description).space_kind == "bay"
+
+
+def test_a_cars_owners_manual_is_a_book(knowledge_rules):
+    assert check_item(knowledge_rules, title="Mazda owners manual").space_kind == "room"
+
+
+def test_a_can_listed_next_to_a_tray_is_the_can_not_the_trays_brand(knowledge_rules):
+    verdict = check_item(knowledge_rules, title="Lot garage", description="entonnoir, bac, bidon white spirit 2L")
+    assert verdict.verdict != "allowed"
+
+
+@pytest.mark.parametrize(
+    ("title", "description"),
+    [
+        ("Vinyle Sex Pistols", "pressage anglais 1977"),
+        ("Top Gun Maverick blu-ray", ""),
+        ("Lot mangas", "Chainsaw Man tomes 1 à 5"),
+        ("Clue classic", "complete: rope, revolver, knife, wrench"),
+    ],
+)
+def test_bands_films_manga_and_board_games_named_after_a_weapon_are_not_refused(knowledge_rules, title, description):
+    assert not check_item(knowledge_rules, title=title, description=description).forbidden
+
+
+@pytest.mark.parametrize(
+    ("title", "space_kind"), [("Honda Pilot 2015 seats 8", "bay"), ("Honda Pilot seat covers", "room")]
+)
+def test_seats_with_a_number_is_how_many_it_seats_not_a_seat_for_it(knowledge_rules, title, space_kind):
+    assert check_item(knowledge_rules, title=title).space_kind == space_kind
+
+
+@pytest.mark.parametrize("title", ["Oak table seats 8", "Dining table seats 6", "Harvest table"])
+def test_a_table_named_by_its_seating_or_kind_is_big(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).forbidden
+
+
+@pytest.mark.parametrize("title", ["Lampe LED full spectrum", "Full spectrum grow light 1000W"])
+def test_full_spectrum_is_an_extract_only_when_it_is_an_oil(knowledge_rules, title):
+    assert check_item(knowledge_rules, title=title).verdict == "allowed"
