@@ -231,13 +231,21 @@ class ListingWords(frozenset):
         """The words written right after `word` anywhere in the listing (found once for all the rules)."""
         following = self._next_words.get(word)
         if following is None:
-            text, needle = self.text, f" {word} "
-            following = self._next_words[word] = set()
-            at = text.find(needle)
-            while at != -1:
-                after = at + len(needle)
-                following.add(text[after : text.find(" ", after)])
-                at = text.find(needle, after - 1)
+            # What follows each " word ", cut at C speed; the word right after is up to the next space.
+            after = self.text.split(f" {word} ")[1:]
+            following = self._next_words[word] = {part.partition(" ")[0] for part in after}
+            if word in following:
+                # "pas pas ...": the cut does not see the second "pas", which shares a space with the first.
+                following |= self._next_words_one_by_one(word)
+        return following
+
+    def _next_words_one_by_one(self, word: str) -> set[str]:
+        text, needle, following = self.text, f" {word} ", set()
+        at = text.find(needle)
+        while at != -1:
+            after = at + len(needle)
+            following.add(text[after : text.find(" ", after)])
+            at = text.find(needle, after - 1)
         return following
 
     @cached_property
