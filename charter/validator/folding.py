@@ -37,7 +37,6 @@ _BEYOND_LATIN = re.compile(
 _MARKS = re.compile("[" + "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c))) + "]+")
 _VOWELS = frozenset("aeiouy")
 HAS_DIGIT = re.compile(r"\d")
-_LIST_COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
 
 
 def normalise(text: str) -> str:
@@ -45,8 +44,9 @@ def normalise(text: str) -> str:
 
     The result starts and ends with a space so that every word is framed by spaces. A "+"
     becomes the word "plus": "machette + étui" sells two things, and says so to the
-    general exceptions (Qualifiers), where a plain space would join them; so does a comma
-    between words ("Buck knife, orange vest"), not a decimal one ("5,56").
+    general exceptions (Qualifiers), where a plain space would join them. A comma and a space
+    list things too ("Buck knife, orange vest"): they become "w" (as in "w/"), which says the
+    same to the general exceptions in a shorter text; a decimal comma ("5,56") does not.
     """
     return f" {' '.join(normalised_words(text))} "
 
@@ -55,11 +55,12 @@ def normalised_words(text: str) -> list[str]:
     """The words of normalise(text), in order."""
     if "+" in text:
         text = text.replace("+", " plus ")
-    if "," in text:
-        # A comma between words lists things, as a "+" does ("Buck knife, orange vest", "tuyau 25m,
-        # tronçonneuse"): a general exception on one side does not reach the other. A decimal comma
-        # ("5,56", "1,5 L") stays a plain separator.
-        text = _LIST_COMMA.sub(" plus ", text)
+    if ", " in text:
+        # A comma and a space list things, as a "+" does ("Buck knife, orange vest", "tuyau 25m,
+        # tronçonneuse"): a general exception on one side does not reach the other. "w" (as in
+        # "w/") says so in one letter, and no term is written with it, as "Golf Plus" is with "plus".
+        # A decimal comma ("5,56", "1,5 L") has no space after it and stays a plain separator.
+        text = text.replace(", ", " w ")
     if text.isascii():
         # The common case, done at C speed: punctuation to spaces.
         return text.lower().translate(_ASCII_SEPARATORS).split()

@@ -4,7 +4,7 @@ Matching, for real listings:
 
 - case, accents and ligatures are folded ("Lave-Linge", "lave linge", "LAVE LINGE" are one);
   hyphens, apostrophes, punctuation and emoji are word separators ("l'arme" holds "arme"); a "+"
-  is the word "plus", and so is a comma between words (a list: "Buck knife, orange vest");
+  is the word "plus", and a comma with a space after it the word "w" (a list: "Buck knife, orange vest");
 - each word of a term also matches its plural ("couteaux", "knives", "batteries") and, after the
   first word, its feminine ("poing américain" matches "poings américains", "poing américaine");
   the forms are generated from the word's ending, so "arme" matches "armes" but not "armées";

@@ -28,7 +28,6 @@ PADDING = (
     "Very good condition, cash on pickup, no trades, a few scratches. "
 )
 # Latin-1 letters and signs, the typography listings use, ligatures, other scripts and emoji.
-DIGITS = tuple("0123456789")
 LISTING_CHARACTERS = st.characters(codec="latin-1") | st.sampled_from(
     list("’‘“”€…–—\u202f\u00a0œŒæÆøßµ¼ﬁ×÷«»°²эж東😀\u0301+-'")
 )
@@ -42,11 +41,8 @@ def rules():
 def folded_the_general_way(text: str) -> list[str]:
     """normalised_words() without its fast paths: the reference they stand in for."""
     text = text.replace("+", " plus ")
-    # A comma between words lists things (the word "plus"); a decimal comma is a plain separator.
-    text = "".join(
-        " plus " if char == "," and not (text[i - 1 : i] in DIGITS and text[i + 1 : i + 2] in DIGITS) else char
-        for i, char in enumerate(text)
-    )
+    # A comma and a space list things (the word "w", as in "w/"); a decimal comma is a plain separator.
+    text = " w ".join(text.split(", "))
     folded = text.casefold()
     for ligature, letters in _LIGATURES.items():
         folded = folded.replace(ligature, letters)
@@ -67,7 +63,7 @@ def test_folding_by_byte_table_on_the_corpus():
 
 def test_the_byte_table_folds_french_and_leaves_other_scripts_to_the_general_way():
     assert normalise("Lave-linge À RÉCUPÉRER, très bon état – 50 € « urgent »") == (
-        " lave linge a recuperer plus tres bon etat 50 urgent "
+        " lave linge a recuperer w tres bon etat 50 urgent "
     )
     assert normalise("Ｋｎｉｆｅ µ ½ ﬁlet") == " knife μ 1 2 filet "
 
