@@ -200,6 +200,8 @@ class ListingWords(frozenset):
 
     text = ""
     tokens: list[str] = []
+    # Every word of the listing, once.
+    written: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str, vocabulary: frozenset[str] | None = None, tokens: list[str] | None = None) -> "ListingWords":
@@ -207,8 +209,10 @@ class ListingWords(frozenset):
         of the rules can begin with: the listing's other words are not looked at again by each rule."""
         if tokens is None:
             tokens = text.split()
-        words = cls(tokens if vocabulary is None else vocabulary.intersection(tokens))
-        words.text, words.tokens = text, tokens
+        # The listing's words once each first: fewer lookups in a large vocabulary.
+        written = frozenset(tokens)
+        words = cls(written if vocabulary is None else vocabulary.intersection(written))
+        words.text, words.tokens, words.written = text, tokens, written
         return words
 
     @cached_property
@@ -333,12 +337,16 @@ class PhraseSet:
         found = []
         # In a long text, where every phrase that starts with a word needs a next word and none of those
         # is ever written after it ("sur place", "pas mal" for "sur ordonnance", "pas original"), the
-        # phrases are not tried at each place the word is written.
-        next_words = words.next_words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
+        # phrases are not tried at each place the word is written. Most often none of those next words
+        # is written anywhere in the listing ("pickup" for "pickup truck"): one set test tells, before
+        # the words that follow this one are looked for.
+        listing = words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
         for word in candidates:
-            if next_words is not None:
+            if listing is not None:
                 following = self._followers.get(word)
-                if following is not None and following.isdisjoint(next_words(word)):
+                if following is not None and (
+                    following.isdisjoint(listing.written) or following.isdisjoint(listing.next_words(word))
+                ):
                     continue
             needle = f" {word} "
             pattern = self._pattern_at(word)

@@ -1,9 +1,10 @@
 """The matcher's shortcuts for speed give exactly what the plain way gives (charter.validator).
 
 Folding Latin-1 text by one byte table, setting aside a listing's words that no phrase begins
-with, skipping a word whose phrases all need a next word that is never written after it, and
-counting spaces to find a word's index: each is checked here against the general way it stands
-in for, on the seeded knowledge and the labelled corpus, and on generated text.
+with, skipping a word whose phrases all need a next word that is never written after it (or not
+written in the listing at all), and counting spaces to find a word's index: each is checked here
+against the general way it stands in for, on the seeded knowledge and the labelled corpus, and on
+generated text.
 """
 
 import json
@@ -75,8 +76,9 @@ def phrase_sets(rules):
 
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
 def test_occurrences_in_a_listing_are_those_of_the_plain_search(rules, padded):
-    """A listing's words reduced to the vocabulary, and phrases skipped where no next word fits, find
-    every occurrence the plain search over all the words finds, and no other."""
+    """A listing's words reduced to the vocabulary, and phrases skipped where no next word fits (none
+    written anywhere in the listing, or none right after the word), find every occurrence the plain
+    search over all the words finds, and no other."""
     compared = 0
     for listing in ALL_LISTINGS:
         description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
