@@ -221,6 +221,14 @@ class Qualifiers:
         ("faux ivory", "ivory colour") say when it is not the material."""
         if self.materials and self.names_a_material(text[start:end]):
             return ""
+        if len(found) > _MANY_QUALIFIERS:
+            found = _nearby(text, found, start, end)
+        return self._first_cancelling(text, found, start, end, strict=strict)
+
+    def _first_cancelling(
+        self, text: str, found: list[tuple[int, int, str]], start: int, end: int, *, strict: bool = False
+    ) -> str:
+        """cancelling() trying each qualifier found, however far from the term: the plain way."""
         gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
         gap_after = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP_AFTER
         # "for" says a part even next to a vehicle, its make between: "Tires for Ford F-150".
@@ -253,6 +261,31 @@ class Qualifiers:
             phrase = next((phrase for phrase, pattern in self.named if pattern.fullmatch(framed)), matched)
             self._phrases[matched] = phrase
         return phrase
+
+
+# The most spaces the gap patterns above span (a space, two linking words, one other word, two linking
+# words): a qualifier further from a term than that cannot qualify it.
+GAP_SPACES = 6
+# Beyond this many qualifiers in a listing ("pas d'échange, pas de livraison..." in a long description),
+# those too far from a term are set aside before the gap patterns are tried on each.
+_MANY_QUALIFIERS = 4
+
+
+def _nearby(text: str, found: list[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
+    """The qualifiers that end less than GAP_SPACES + 1 spaces before the term at [start, end) and start
+    less than GAP_SPACES + 1 spaces after it (those that cover it among them), in the same order."""
+    before = start
+    for _ in range(GAP_SPACES + 1):
+        before = text.rfind(" ", 0, before)
+        if before == -1:
+            break
+    after = end - 1
+    for _ in range(GAP_SPACES + 1):
+        after = text.find(" ", after + 1)
+        if after == -1:
+            after = len(text)
+            break
+    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
 
 
 def compile_qualifiers(text: str) -> Qualifiers:

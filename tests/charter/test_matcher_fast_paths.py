@@ -7,6 +7,7 @@ against the general way it stands in for, on the seeded knowledge and the labell
 generated text.
 """
 
+import itertools
 import json
 from pathlib import Path
 
@@ -18,6 +19,14 @@ from charter.knowledge import knowledge_compile, knowledge_load
 from charter.validator import check_item, normalise
 from charter.validator.folding import _LIGATURES, _words_any_script, normalised_words
 from charter.validator.phrases import LONG_TEXT, ListingWords
+from charter.validator.rules import (
+    _FOR_GAP,
+    _QUALIFIER_GAP,
+    _QUALIFIER_GAP_AFTER,
+    _QUALIFIER_GAP_STRICT,
+    GAP_SPACES,
+    _nearby,
+)
 
 CORPUS = Path(__file__).parent / "corpus.jsonl"
 ALL_LISTINGS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -28,6 +37,7 @@ PADDING = (
     "Très bon état, peu servi, à récupérer sur place. Pas d'échange, pas de livraison. "
     "Very good condition, cash on pickup, no trades, a few scratches. "
 )
+GAP_PATTERNS = (_QUALIFIER_GAP, _QUALIFIER_GAP_AFTER, _QUALIFIER_GAP_STRICT, _FOR_GAP)
 # Latin-1 letters and signs, the typography listings use, ligatures, other scripts and emoji.
 LISTING_CHARACTERS = st.characters(codec="latin-1") | st.sampled_from(
     list("’‘“”€…–—\u202f\u00a0œŒæÆøßµ¼ﬁ×÷«»°²эж東😀\u0301+-'")
@@ -93,6 +103,47 @@ def test_occurrences_in_a_listing_are_those_of_the_plain_search(rules, padded):
                 assert phrases.occurrences(text, words) == phrases.occurrences(text, all_words), listing["title"]
                 compared += 1
     assert compared > 10_000
+
+
+def test_no_gap_a_qualifier_stands_across_holds_more_than_gap_spaces_spaces():
+    """Every run of up to seven words (linking words, "for", a side, a number, a brand) that a gap pattern
+    accepts between a qualifier and a term holds at most GAP_SPACES spaces, and the widest do."""
+    vocabulary = ("de", "la", "for", "avant", "12", "bosch")
+    widest = 0
+    for length in range(8):
+        for gap_words in itertools.product(vocabulary, repeat=length):
+            gap = " " + "".join(f"{word} " for word in gap_words)
+            if any(pattern.fullmatch(gap) for pattern in GAP_PATTERNS):
+                widest = max(widest, gap.count(" "))
+    assert widest == GAP_SPACES
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
+def test_qualifiers_too_far_from_a_term_are_set_aside_as_the_gap_patterns_would(rules, padded):
+    """In a listing with many general exceptions, those more than GAP_SPACES spaces from a term are set
+    aside before the gap patterns are tried on each: the qualifier found for each term (and strictness)
+    is the one found by trying them all, here on every listing whatever its number of qualifiers."""
+    qualifiers = rules[0].qualifiers
+    compared = cancelled = 0
+    for listing in ALL_LISTINGS:
+        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
+        text = f" {' '.join(tokens)} "
+        words = ListingWords.of(text, rules.vocabulary, tokens)
+        found = qualifiers.occurrences(text, words)
+        if not found:
+            continue
+        for rule in rules:
+            for start, end, _term in rule.terms.occurrences(text, words):
+                nearby = _nearby(text, found, start, end)
+                for strict in (False, True):
+                    plain = qualifiers._first_cancelling(text, found, start, end, strict=strict)
+                    assert qualifiers._first_cancelling(text, nearby, start, end, strict=strict) == plain, text
+                    material = qualifiers.names_a_material(text[start:end])
+                    assert qualifiers.cancelling(text, found, start, end, strict=strict) == ("" if material else plain)
+                    compared += 1
+                    cancelled += bool(plain)
+    assert compared > 5_000 and cancelled > 500
 
 
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
