@@ -166,6 +166,13 @@ def _followers(parts, consumed: int) -> frozenset[str] | None:
     return frozenset(following)
 
 
+def most_words(phrase: str) -> int:
+    """The most words an occurrence of a phrase can be written in: one for each of its words or model
+    codes (two for a code after its first letters, "rb 38t675dsa"), two more where it has small words
+    (any one or two linking words). Joined spellings ("lavelinge") take fewer."""
+    return sum((2 if isinstance(forms, str) else 1) + (2 if small else 0) for forms, small in _phrase_parts(phrase))
+
+
 def model_prefixes(phrase: str) -> set[str]:
     """Where a phrase's first words are followed by a model code ("glock #"), those words as one
     joined word ("glock"): a listing's "glock19" starts with it, and is looked at too."""
@@ -286,6 +293,8 @@ class PhraseSet:
         self._compiled: dict[str, re.Pattern] = {}
         self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
+        # The most words one occurrence spans (occurrences_between() looks that far back).
+        self.most_words = max((most_words(phrase) for phrase in phrases if phrase_pattern(phrase)), default=0)
         # The lengths a maker joined to its code can be cut at ("glock19": "glock").
         self._prefix_lengths = tuple(sorted({len(prefix) for prefix in self.model_prefixes}))
 
@@ -356,6 +365,31 @@ class PhraseSet:
                 if match:
                     found.append((match.start(), match.end(), match.group()))
                 at = text.find(needle, at + 1)
+        found.sort()
+        return found
+
+    def occurrences_between(self, text: str, words: set[str], first: int, last: int) -> list[tuple[int, int, str]]:
+        """occurrences() that start at a character position from `first` to `last`: the phrases are tried
+        only where one of their first words is written there (they may end further)."""
+        if self.pattern is None:
+            return []
+        candidates = self.first_words.intersection(words)
+        if self.model_prefixes:
+            candidates |= self._model_words(words)
+        found = []
+        for word in candidates:
+            needle = f" {word} "
+            # The needle's space is the one before `first` or later, and its word starts by `last`.
+            lowest, highest = max(first - 1, 0), last + len(needle) - 1
+            at = text.find(needle, lowest, highest)
+            if at == -1:
+                continue
+            pattern = self._pattern_at(word)
+            while at != -1:
+                match = pattern.match(text, at + 1)
+                if match:
+                    found.append((match.start(), match.end(), match.group()))
+                at = text.find(needle, at + 1, highest)
         found.sort()
         return found
 

@@ -208,6 +208,28 @@ class Qualifiers:
             found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
         return found
 
+    def occurrences_near(
+        self, text: str, words: set[str], start: int, end: int, memo: dict
+    ) -> list[tuple[int, int, str]]:
+        """occurrences() that may qualify the term at [start, end) (cancelling()), looked for only around
+        it: in a long description, "pas d'échange" ten times over is not matched ten times for each
+        listing. Those that may qualify it end less than GAP_SPACES + 1 spaces before it, or start
+        less than that after it, or cover it: each starts after the (GAP_SPACES + most words)-th space
+        before the term. `memo`, the listing's: a "not:" phrase is looked for once, everywhere."""
+        first = start
+        for _ in range(GAP_SPACES + self.phrases.most_words):
+            first = text.rfind(" ", 0, first)
+            if first == -1:
+                break
+        last = _space_after(text, end, GAP_SPACES + 1)
+        found = self.phrases.occurrences_between(text, words, first + 1, last)
+        if found and self.not_qualifying.found_in(words):
+            if "not_qualifying" not in memo:
+                memo["not_qualifying"] = self.not_qualifying.occurrences(text, words)
+            hidden = memo["not_qualifying"]
+            found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+        return found
+
     def found_in(self, words: set[str]) -> bool:
         return self.phrases.found_in(words)
 
@@ -279,13 +301,18 @@ def _nearby(text: str, found: list[tuple[int, int, str]], start: int, end: int) 
         before = text.rfind(" ", 0, before)
         if before == -1:
             break
+    after = _space_after(text, end, GAP_SPACES + 1)
+    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
+
+
+def _space_after(text: str, end: int, count: int) -> int:
+    """Where the `count`-th space from `end` on stands (the text's length when there are fewer)."""
     after = end - 1
-    for _ in range(GAP_SPACES + 1):
+    for _ in range(count):
         after = text.find(" ", after + 1)
         if after == -1:
-            after = len(text)
-            break
-    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
+            return len(text)
+    return after
 
 
 def compile_qualifiers(text: str) -> Qualifiers:

@@ -2,9 +2,10 @@
 
 Folding Latin-1 text by one byte table, setting aside a listing's words that no phrase begins
 with, skipping a word whose phrases all need a next word that is never written after it (or not
-written in the listing at all), and counting spaces to find a word's index: each is checked here
-against the general way it stands in for, on the seeded knowledge and the labelled corpus, and on
-generated text.
+written in the listing at all), counting spaces to find a word's index, and looking for the general
+exceptions only around a term in a long listing (and trying only those near it): each is checked
+here against the general way it stands in for, on the seeded knowledge and the labelled corpus, and
+on generated text.
 """
 
 import itertools
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from charter.knowledge import knowledge_compile, knowledge_load
 from charter.validator import check_item, normalise
-from charter.validator.folding import _LIGATURES, _words_any_script, normalised_words
+from charter.validator.folding import _LIGATURES, SMALL_WORDS, _words_any_script, normalised_words
 from charter.validator.phrases import LONG_TEXT, ListingWords
 from charter.validator.rules import (
     _FOR_GAP,
@@ -144,6 +145,74 @@ def test_qualifiers_too_far_from_a_term_are_set_aside_as_the_gap_patterns_would(
                     compared += 1
                     cancelled += bool(plain)
     assert compared > 5_000 and cancelled > 500
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
+def test_qualifiers_looked_for_around_a_term_qualify_it_as_those_of_the_whole_listing(rules, padded):
+    """In a long listing the general exceptions are looked for only around each term, far enough back for
+    the longest of them to cover it or end GAP_SPACES spaces before it: each term is qualified by the same
+    one as with all the listing's, here on every listing, long or not."""
+    qualifiers = rules[0].qualifiers
+    compared = cancelled = 0
+    for listing in ALL_LISTINGS:
+        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
+        text = f" {' '.join(tokens)} "
+        words = ListingWords.of(text, rules.vocabulary, tokens)
+        everywhere = qualifiers.occurrences(text, words)
+        memo: dict = {}
+        for rule in rules:
+            for start, end, _term in rule.terms.occurrences(text, words):
+                near = qualifiers.occurrences_near(text, words, start, end, memo)
+                assert set(near) <= set(everywhere)
+                for strict in (False, True):
+                    plain = qualifiers.cancelling(text, everywhere, start, end, strict=strict)
+                    assert qualifiers.cancelling(text, near, start, end, strict=strict) == plain, text
+                    compared += 1
+                    cancelled += bool(plain)
+    assert compared > 5_000 and cancelled > 500
+
+
+def longest_spelling(phrase: str) -> list[str]:
+    """A phrase's words as written in as many words as it can be: two linking words where it has small words."""
+    words, spelled = normalise(phrase).split(), []
+    for index, word in enumerate(words):
+        if 0 < index < len(words) - 1 and word in SMALL_WORDS:
+            if spelled[-2:] != ["de", "la"]:
+                spelled += ["de", "la"]
+            continue
+        spelled.append(word)
+    return spelled
+
+
+@pytest.mark.parametrize("term", ["couteau", "lave linge"])
+def test_every_general_exception_qualifies_a_term_around_it_as_among_those_of_the_whole_listing(rules, term):
+    """Each general exception written in as many words as it can be, right next to a term or the widest
+    gap away (six spaces), before it and after it, in a long description: looked for only around the
+    term, it qualifies it as when all the listing's are looked for."""
+    qualifiers = rules[0].qualifiers
+    padding = normalise(PADDING * 3).split()
+    widest_gap = ["de", "la", "bosch", "de", "la"]
+    compared, cancelled_across_the_widest_gap = 0, set()
+    for phrase in qualifiers.sides:
+        if "#" in phrase:
+            continue
+        spelled = longest_spelling(phrase)
+        for gap in ([], widest_gap, [*widest_gap, "la"]):
+            for middle in ([*spelled, *gap, *term.split()], [*term.split(), *gap, *spelled]):
+                tokens = [*padding, *middle, *padding]
+                text = f" {' '.join(tokens)} "
+                words = ListingWords.of(text, rules.vocabulary, tokens)
+                everywhere = qualifiers.occurrences(text, words)
+                for rule in rules:
+                    for start, end, _term in rule.terms.occurrences(text, words):
+                        near = qualifiers.occurrences_near(text, words, start, end, {})
+                        plain = qualifiers.cancelling(text, everywhere, start, end)
+                        assert qualifiers.cancelling(text, near, start, end) == plain, text
+                        compared += 1
+                        if plain and gap == widest_gap:
+                            cancelled_across_the_widest_gap.add(middle[0] == spelled[0])
+    assert compared > 1_000 and cancelled_across_the_widest_gap == {True, False}
 
 
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
