@@ -121,7 +121,7 @@ def phrase_pattern(phrase: str) -> str | None:
     return pattern
 
 
-def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
+def _starts_and_followers(phrase: str, *, linking: bool = True) -> dict[str, frozenset[str] | None]:
     """Every word a phrase's occurrence can start with, and the words that can follow that word in a
     listing (None when any may, or none need to: the phrase is complete at that word, or a model code
     comes next). "pistolet a peinture": "pistolet" is followed by a linking word, "peinture" or
@@ -133,7 +133,7 @@ def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
     joined = set(parts[0][0])
     consumed = 1
     while True:
-        followers = _followers(parts, consumed)
+        followers = _followers(parts, consumed, linking=linking)
         for word in joined:
             known = starts.get(word, frozenset())
             starts[word] = None if followers is None or known is None else known | followers
@@ -146,14 +146,15 @@ def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
         consumed += 1
 
 
-def _followers(parts, consumed: int) -> frozenset[str] | None:
-    """The words that can follow an occurrence's first word made of `parts[:consumed]` joined."""
+def _followers(parts, consumed: int, *, linking: bool = True) -> frozenset[str] | None:
+    """The words that can follow an occurrence's first word made of `parts[:consumed]` joined (without
+    `linking`: the words one of which must be written after it, past the linking words it may have)."""
     if consumed >= len(parts):
         return None
     forms, small = parts[consumed]
     if not _is_word(forms):
         return None
-    following = set(_LINKING) | set(small) if small else set()
+    following = set(_LINKING) | set(small) if small and linking else set()
     joined = set(forms)
     following |= joined
     for (previous, _small), (later, later_small) in zip(parts[consumed:], parts[consumed + 1 :], strict=False):
@@ -281,15 +282,24 @@ class PhraseSet:
         self.pattern = _longest_first(patterns)
         by_start: dict[str, set[str]] = {}
         followers: dict[str, frozenset[str] | None] = {}
+        needed: dict[str, frozenset[str] | None] = {}
         for phrase in phrases:
             pattern = phrase_pattern(phrase)
             for word, following in _starts_and_followers(phrase).items() if pattern else ():
                 by_start.setdefault(word, set()).add(pattern)
                 known = followers.get(word, frozenset())
                 followers[word] = None if following is None or known is None else known | following
+            for word, following in _starts_and_followers(phrase, linking=False).items() if pattern else ():
+                known = needed.get(word, frozenset())
+                needed[word] = None if following is None or known is None else known | following
         self._by_start = by_start
-        # The words that may follow each start word (None: any may, or none need to).
-        self._followers = followers
+        # For each start word, the words one of which must be written after it, past any linking words
+        # ("origine" in "pas d'origine"), and the words that may follow it (linking words too); None: any
+        # may, or none need to.
+        self._after: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {
+            word: None if following is None or needed[word] is None else (needed[word], following)
+            for word, following in followers.items()
+        }
         self._compiled: dict[str, re.Pattern] = {}
         self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
@@ -346,15 +356,16 @@ class PhraseSet:
         found = []
         # In a long text, where every phrase that starts with a word needs a next word and none of those
         # is ever written after it ("sur place", "pas mal" for "sur ordonnance", "pas original"), the
-        # phrases are not tried at each place the word is written. Most often none of those next words
-        # is written anywhere in the listing ("pickup" for "pickup truck"): one set test tells, before
-        # the words that follow this one are looked for.
+        # phrases are not tried at each place the word is written. Most often none of the words they need
+        # after it, linking words aside, is written anywhere in the listing ("pickup" for "pickup truck",
+        # "pas d'échange" for "pas d'origine"): one set test tells, before the words that follow this one
+        # are looked for.
         listing = words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
         for word in candidates:
             if listing is not None:
-                following = self._followers.get(word)
-                if following is not None and (
-                    following.isdisjoint(listing.written) or following.isdisjoint(listing.next_words(word))
+                after = self._after.get(word)
+                if after is not None and (
+                    after[0].isdisjoint(listing.written) or after[1].isdisjoint(listing.next_words(word))
                 ):
                     continue
             needle = f" {word} "

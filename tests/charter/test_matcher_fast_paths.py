@@ -1,8 +1,8 @@
 """The matcher's shortcuts for speed give exactly what the plain way gives (charter.validator).
 
 Folding Latin-1 text by one byte table, setting aside a listing's words that no phrase begins
-with, skipping a word whose phrases all need a next word that is never written after it (or not
-written in the listing at all), counting spaces to find a word's index, and looking for the general
+with, skipping a word whose phrases all need a next word that is never written after it (or, linking
+words aside, not written in the listing at all), counting spaces to find a word's index, and looking for the general
 exceptions only around a term in a long listing (and trying only those near it): each is checked
 here against the general way it stands in for, on the seeded knowledge and the labelled corpus, and
 on generated text.
@@ -88,8 +88,8 @@ def phrase_sets(rules):
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
 def test_occurrences_in_a_listing_are_those_of_the_plain_search(rules, padded):
     """A listing's words reduced to the vocabulary, and phrases skipped where no next word fits (none
-    written anywhere in the listing, or none right after the word), find every occurrence the plain
-    search over all the words finds, and no other."""
+    written anywhere in the listing, linking words aside, or none right after the word), find every
+    occurrence the plain search over all the words finds, and no other."""
     compared = 0
     for listing in ALL_LISTINGS:
         description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
