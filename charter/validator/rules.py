@@ -2,8 +2,11 @@
 
 import re
 from dataclasses import dataclass
+from functools import reduce
+from itertools import repeat
+from operator import or_
 
-from .phrases import LINKING_WORDS, PhraseSet, normalise, phrase_pattern
+from .phrases import LINKING_WORDS, ListingWords, PhraseSet, normalise, phrase_pattern
 
 ALLOWED = "allowed"
 REVIEW = "review"
@@ -325,6 +328,10 @@ class CompiledRules(tuple):
     "pickup" outside "pickup truck"...) are set aside once, not looked up again by each rule."""
 
     vocabulary: frozenset[str] | None = None
+    # For each word a rule's term can begin with, and each way a maker joined to its model code can begin
+    # ("glock" in "glock19"), the rules that have such a term: one bit per rule, in order.
+    _term_starts: dict[str, int] = {}
+    _term_makers: dict[str, int] = {}
 
     @classmethod
     def of(cls, rules: "list[CompiledRule]") -> "CompiledRules":
@@ -334,7 +341,23 @@ class CompiledRules(tuple):
         if qualifiers is not None:
             phrase_sets += qualifiers.phrase_sets
         compiled.vocabulary = frozenset().union(*(phrases.first_words for phrases in phrase_sets))
+        compiled._term_starts, compiled._term_makers = {}, {}
+        for position, rule in enumerate(rules):
+            for index, words in (
+                (compiled._term_starts, rule.terms.first_words),
+                (compiled._term_makers, rule.terms.model_prefixes),
+            ):
+                for word in words:
+                    index[word] = index.get(word, 0) | 1 << position
         return compiled
+
+    def terms_found_in(self, words: ListingWords) -> int:
+        """Which rules' terms may be in a listing, one bit per rule (rule.terms.found_in() for all the rules
+        at once): where one can begin at one of its words, or at a maker joined to its model code."""
+        found = reduce(or_, map(self._term_starts.get, words, repeat(0)), 0)
+        if self._term_makers and words.coded:
+            found = reduce(or_, map(self._term_makers.get, words.code_prefixes, repeat(0)), found)
+        return found
 
 
 def compile_rules(rules, *, general_exceptions: str = "") -> CompiledRules:

@@ -33,6 +33,7 @@ from .rules import (
     SEVERITY,
     VEHICLE_CATEGORY,
     CompiledRule,
+    CompiledRules,
     Qualifiers,
 )
 
@@ -346,18 +347,20 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     # What starts at or after this is the description.
     title_end = len(" ".join(title_words)) + 1
     words = ListingWords.of(text, getattr(rules, "vocabulary", None), tokens)
+    # Which rules' terms may be there, found once for all the rules (each rule's terms.found_in() otherwise).
+    terms_found = rules.terms_found_in(words) if isinstance(rules, CompiledRules) else None
     memo: dict = {}
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str, str] | None = None
     bay = False
-    for rule in rules:
+    for position, rule in enumerate(rules):
         if (
             best is not None
             and SEVERITY[rule.verdict] <= SEVERITY[best[2]]
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
-        if not rule.terms.found_in(words):
+        if not (rule.terms.found_in(words) if terms_found is None else terms_found >> position & 1):
             continue
         found = _live_term(rule, text, words, memo, steps)
         if found is None:

@@ -2,10 +2,10 @@
 
 Folding Latin-1 text by one byte table, setting aside a listing's words that no phrase begins
 with, skipping a word whose phrases all need a next word that is never written after it (or, linking
-words aside, not written in the listing at all), counting spaces to find a word's index, and looking for the general
-exceptions only around a term in a long listing (and trying only those near it): each is checked
-here against the general way it stands in for, on the seeded knowledge and the labelled corpus, and
-on generated text.
+words aside, not written in the listing at all), finding at once which rules' terms may be in a
+listing, counting spaces to find a word's index, and looking for the general exceptions only around
+a term in a long listing (and trying only those near it): each is checked here against the general
+way it stands in for, on the seeded knowledge and the labelled corpus, and on generated text.
 """
 
 import itertools
@@ -213,6 +213,24 @@ def test_every_general_exception_qualifies_a_term_around_it_as_among_those_of_th
                         if plain and gap == widest_gap:
                             cancelled_across_the_widest_gap.add(middle[0] == spelled[0])
     assert compared > 1_000 and cancelled_across_the_widest_gap == {True, False}
+
+
+@pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
+def test_the_rules_whose_terms_may_be_in_a_listing_are_found_at_once_as_one_by_one(rules, padded):
+    """CompiledRules.terms_found_in() tells, one bit per rule, what each rule's terms.found_in() tells."""
+    found_by_a_maker = 0
+    for listing in ALL_LISTINGS:
+        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
+        text = f" {' '.join(tokens)} "
+        words = ListingWords.of(text, rules.vocabulary, tokens)
+        at_once = rules.terms_found_in(words)
+        one_by_one = [rule.terms.found_in(set(tokens)) for rule in rules]
+        assert [bool(at_once >> position & 1) for position in range(len(rules))] == one_by_one, listing["title"]
+        found_by_a_maker += any(
+            found and rule.terms.first_words.isdisjoint(tokens) for rule, found in zip(rules, one_by_one, strict=True)
+        )
+    assert found_by_a_maker >= 5
 
 
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
