@@ -167,10 +167,20 @@ def summary_table(http: dict | None, before: dict | None) -> list[str]:
     def cells(figures, render):
         return render(figures) if figures else "not measured"
 
+    def _cpu_bound(figures):
+        # Recorded since the fourth round (bench/http/cpu.py); a 'before' file may not have it.
+        booking_cpu, insert_cpu = figures["booking"].get("cpu"), figures["insert"].get("cpu")
+        if not booking_cpu or not insert_cpu:
+            return ""
+        return (
+            f"; CPU per request {booking_cpu['total_ms']:.1f} vs {insert_cpu['total_ms']:.1f} ms, so at most "
+            f"{insert_cpu['total_ms'] / booking_cpu['total_ms']:.3f}× on these cores"
+        )
+
     def booking(key):
         return lambda r: (
             f"{r[key]['booking']['per_second']:,.0f} vs {r[key]['insert']['per_second']:,.0f} req/s: "
-            f"**{_ratio(r[key]):.3f}×** (p95 {r[key]['booking']['p95_ms']:,.0f} ms)"
+            f"**{_ratio(r[key]):.3f}×** (p95 {r[key]['booking']['p95_ms']:,.0f} ms)" + _cpu_bound(r[key])
         )
 
     def slot_page(r):

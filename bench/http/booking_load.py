@@ -10,6 +10,7 @@ import asyncio
 import statistics
 from collections import Counter
 
+from . import cpu, server
 from .baseline_views import INSERT_TABLE  # noqa: F401 - the table B writes to
 from .client import Request, closed_loop, percentile
 from .journeys import booking_outcome, review_get, review_post
@@ -48,12 +49,21 @@ async def warm_up(*, port: int, tickets: list) -> None:
     )
 
 
-async def booking_vs_insert(*, port: int, tickets: list, rounds: int, seconds: float) -> dict:
-    """Run the interleaved rounds; `tickets` are shared out evenly between the booking rounds."""
+async def booking_vs_insert(*, port: int, tickets: list, rounds: int, seconds: float, gunicorn_pid: int) -> dict:
+    """Run the interleaved rounds; `tickets` are shared out evenly between the booking rounds.
+
+    Also the CPU each side's requests cost, by kind of process (bench.http.cpu), summed over its rounds.
+    """
     share = len(tickets) // rounds
     sides = {"booking": [], "insert": []}
+    used = {"booking": Counter(), "insert": Counter()}
+
+    def cpu_now() -> Counter:
+        return cpu.snapshot(gunicorn_pid=gunicorn_pid, database=server.DATABASE_NAME)
+
     for number in range(rounds):
         supply = list(reversed(tickets[number * share : (number + 1) * share]))
+        before = cpu_now()
         outcomes, elapsed = await closed_loop(
             host="127.0.0.1",
             port=port,
@@ -63,6 +73,8 @@ async def booking_vs_insert(*, port: int, tickets: list, rounds: int, seconds: f
             seconds=seconds,
         )
         sides["booking"].append((outcomes, elapsed, not supply))
+        between = cpu_now()
+        used["booking"].update(between - before)
         outcomes, elapsed = await closed_loop(
             host="127.0.0.1",
             port=port,
@@ -72,16 +84,17 @@ async def booking_vs_insert(*, port: int, tickets: list, rounds: int, seconds: f
             seconds=seconds,
         )
         sides["insert"].append((outcomes, elapsed, False))
+        used["insert"].update(cpu_now() - between)
     return {
-        "booking": _summary(sides["booking"], success="booked"),
-        "insert": _summary(sides["insert"], success="inserted"),
+        "booking": _summary(sides["booking"], success="booked", cpu_used=used["booking"]),
+        "insert": _summary(sides["insert"], success="inserted", cpu_used=used["insert"]),
         "rounds": rounds,
         "seconds": seconds,
         "connections": CONNECTIONS,
     }
 
 
-def _summary(rounds: list, *, success: str) -> dict:
+def _summary(rounds: list, *, success: str, cpu_used: Counter) -> dict:
     per_round = [sum(o.label == success for o in outcomes) / elapsed for outcomes, elapsed, _ in rounds]
     latencies = [o.seconds for outcomes, _, _ in rounds for o in outcomes]
     labels = Counter(o.label for outcomes, _, _ in rounds for o in outcomes)
@@ -94,6 +107,8 @@ def _summary(rounds: list, *, success: str) -> dict:
         "successes": labels.get(success, 0),
         "failures": sum(n for label, n in labels.items() if label != success),
         "supply_ran_out": sum(ran_out for _, _, ran_out in rounds),
+        # Per request answered, whatever its outcome: a refusal costs CPU too.
+        "cpu": cpu.per_request(cpu_used, len(latencies)),
     }
 
 

@@ -49,6 +49,41 @@ def booking_table(results: dict, before: dict | None) -> list[str]:
     return lines
 
 
+def _cpu_row(label: str, side: str, figures: dict) -> str | None:
+    cpu = figures.get("cpu")
+    if not cpu:
+        return None
+    ms = cpu["ms"]
+    return (
+        f"| {label} | {side} | {ms['web']:.1f} | {ms['postgresql']:.1f} | {ms['redis']:.2f} | {ms['client']:.2f} "
+        f"| **{cpu['total_ms']:.1f}** | {_n(cpu['ceiling_per_second'])}/s | {_n(figures['per_second'])}/s |"
+    )
+
+
+def cpu_table(results: dict) -> list[str]:
+    """What each request cost the machine's cores, by kind of process, over the rounds of each side."""
+    lines = [
+        "| load | side | web (gunicorn) ms | PostgreSQL ms | Redis ms | load client ms | CPU per request |"
+        " the cores' ceiling | measured |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    bounds = []
+    for key, label in (("one_station", "one station"), ("four_stations", "four stations")):
+        booking, insert = results[key]["booking"], results[key]["insert"]
+        rows = [_cpu_row(label, "booking POST", booking), _cpu_row(label, "one INSERT", insert)]
+        lines += [row for row in rows if row]
+        if booking.get("cpu") and insert.get("cpu"):
+            bounds.append(f"{label} {insert['cpu']['total_ms'] / booking['cpu']['total_ms']:.3f}×")
+    if not bounds:
+        return []
+    return [
+        *lines,
+        "",
+        "The ratio the cores allow when both sides use all of them (the INSERT's CPU per request over the "
+        f"booking's): {', '.join(bounds)}.",
+    ]
+
+
 def _slot_row(label: str, figures: dict) -> str:
     page, baseline = figures["slot page"], figures["one-query page"]
     return (
@@ -137,6 +172,11 @@ def markdown(results: dict, *, before: dict | None = None) -> str:
         "session cookie, so that INSERT is its only query.",
         "",
         *booking_table(results, before),
+        "",
+        "CPU per request answered, by kind of process, summed over each side's rounds (bench/http/cpu.py, "
+        "from /proc; the ceiling is the machine's cores divided by the CPU per request):",
+        "",
+        *cpu_table(results),
         "",
         "#### Slot page against a one-query page of the same size (sequential requests)",
         "",

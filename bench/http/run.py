@@ -155,11 +155,19 @@ def _measure_bookings(n: dict, data: dict, gunicorn, results: dict) -> dict:
 
     print("… booking, one station", file=sys.stderr)
     results["one_station"] = booking_load.run(
-        port=gunicorn.port, tickets=data["one"], rounds=n["rounds"], seconds=n["seconds"]
+        port=gunicorn.port,
+        tickets=data["one"],
+        rounds=n["rounds"],
+        seconds=n["seconds"],
+        gunicorn_pid=gunicorn.process.pid,
     )
     print("… booking, four stations", file=sys.stderr)
     results["four_stations"] = booking_load.run(
-        port=gunicorn.port, tickets=data["four"], rounds=n["rounds"], seconds=n["seconds"]
+        port=gunicorn.port,
+        tickets=data["four"],
+        rounds=n["rounds"],
+        seconds=n["seconds"],
+        gunicorn_pid=gunicorn.process.pid,
     )
     results["invariants"] = checks.invariants_count()
     return results

@@ -61,19 +61,25 @@ def normalised_words(text: str) -> list[str]:
         # "w/") says so in one letter, and no term is written with it, as "Golf Plus" is with "plus".
         # A decimal comma ("5,56", "1,5 L") has no space after it and stays a plain separator.
         text = text.replace(", ", " w ")
-    if text.isascii():
-        # The common case, done at C speed: punctuation to spaces.
-        return text.lower().translate(_ASCII_SEPARATORS).split()
-    folded = text.casefold()
-    latin = _latin1(folded)
+    latin = _latin1(text)
     if latin is None:
         for punctuation in _TYPOGRAPHY:
-            if punctuation in folded:
-                folded = folded.replace(punctuation, " ")
-        latin = _latin1(folded)
+            if punctuation in text:
+                text = text.replace(punctuation, " ")
+        latin = _latin1(text)
+    if latin is not None:
+        # The common case, French or English text: one byte per character, each casefolded and folded by
+        # one table at C speed; a byte the table cannot fold ("ß", "µ", "æ") is marked, and the text
+        # takes the general way.
+        folded_bytes = latin.translate(_LATIN1_CASEFOLD)
+        if _UNFOLDED not in folded_bytes:
+            return folded_bytes.decode("ascii").split()
+    # Typography is off already, and casefolding gives none.
+    folded = text.casefold()
+    latin = _latin1(folded)
     if latin is not None and not latin.translate(None, _LATIN1_FOLDED):
-        # French text, mostly: one byte per character, each folded by one table at C speed (the
-        # ligatures of Latin-1, "æ", "ø", are not among those bytes: they take the general way).
+        # Casefolded first ("ß" "ss"), the text may be Latin-1 folded by the byte table after all (the
+        # ligatures of Latin-1, "æ", "ø", are not among its bytes: they take the general way).
         return latin.translate(_LATIN1_FOLD).decode("ascii").split()
     if _LIGATURE.search(folded):
         folded = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], folded)
@@ -128,6 +134,16 @@ def _latin1_fold_table() -> tuple[bytes, bytes]:
 
 
 _LATIN1_FOLD, _LATIN1_FOLDED = _latin1_fold_table()
+# Where a Latin-1 character's casefold is one character that _LATIN1_FOLD folds ("É" "é" "e"): the two
+# tables in one, for text not yet casefolded (casefolding, too, goes character by character). The
+# others ("ß" "ss", "µ" "μ", ligatures) are marked with a byte that no folded character gives.
+_UNFOLDED = 0
+_LATIN1_CASEFOLD = bytes(
+    _LATIN1_FOLD[ord(casefolded)]
+    if len(casefolded := chr(code).casefold()) == 1 and casefolded in _LATIN1_FOLDED.decode("latin-1")
+    else _UNFOLDED
+    for code in range(256)
+)
 # Typography outside Latin-1 that is common in listings and only ever a separator: to spaces first, so
 # that "l’arme", "10 €" or "–" keep the text on the fast path.
 _TYPOGRAPHY = ("\u2019", "\u2018", "\u201c", "\u201d", "\u20ac", "\u2026", "\u2013", "\u2014", "\u202f")

@@ -121,7 +121,7 @@ def phrase_pattern(phrase: str) -> str | None:
     return pattern
 
 
-def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
+def _starts_and_followers(phrase: str, *, linking: bool = True) -> dict[str, frozenset[str] | None]:
     """Every word a phrase's occurrence can start with, and the words that can follow that word in a
     listing (None when any may, or none need to: the phrase is complete at that word, or a model code
     comes next). "pistolet a peinture": "pistolet" is followed by a linking word, "peinture" or
@@ -133,7 +133,7 @@ def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
     joined = set(parts[0][0])
     consumed = 1
     while True:
-        followers = _followers(parts, consumed)
+        followers = _followers(parts, consumed, linking=linking)
         for word in joined:
             known = starts.get(word, frozenset())
             starts[word] = None if followers is None or known is None else known | followers
@@ -146,14 +146,15 @@ def _starts_and_followers(phrase: str) -> dict[str, frozenset[str] | None]:
         consumed += 1
 
 
-def _followers(parts, consumed: int) -> frozenset[str] | None:
-    """The words that can follow an occurrence's first word made of `parts[:consumed]` joined."""
+def _followers(parts, consumed: int, *, linking: bool = True) -> frozenset[str] | None:
+    """The words that can follow an occurrence's first word made of `parts[:consumed]` joined (without
+    `linking`: the words one of which must be written after it, past the linking words it may have)."""
     if consumed >= len(parts):
         return None
     forms, small = parts[consumed]
     if not _is_word(forms):
         return None
-    following = set(_LINKING) | set(small) if small else set()
+    following = set(_LINKING) | set(small) if small and linking else set()
     joined = set(forms)
     following |= joined
     for (previous, _small), (later, later_small) in zip(parts[consumed:], parts[consumed + 1 :], strict=False):
@@ -164,6 +165,13 @@ def _followers(parts, consumed: int) -> frozenset[str] | None:
         joined = {head + tail for head in joined for tail in later}
         following |= joined
     return frozenset(following)
+
+
+def most_words(phrase: str) -> int:
+    """The most words an occurrence of a phrase can be written in: one for each of its words or model
+    codes (two for a code after its first letters, "rb 38t675dsa"), two more where it has small words
+    (any one or two linking words). Joined spellings ("lavelinge") take fewer."""
+    return sum((2 if isinstance(forms, str) else 1) + (2 if small else 0) for forms, small in _phrase_parts(phrase))
 
 
 def model_prefixes(phrase: str) -> set[str]:
@@ -200,6 +208,8 @@ class ListingWords(frozenset):
 
     text = ""
     tokens: list[str] = []
+    # Every word of the listing, once.
+    written: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str, vocabulary: frozenset[str] | None = None, tokens: list[str] | None = None) -> "ListingWords":
@@ -207,8 +217,10 @@ class ListingWords(frozenset):
         of the rules can begin with: the listing's other words are not looked at again by each rule."""
         if tokens is None:
             tokens = text.split()
-        words = cls(tokens if vocabulary is None else vocabulary.intersection(tokens))
-        words.text, words.tokens = text, tokens
+        # The listing's words once each first: fewer lookups in a large vocabulary.
+        written = frozenset(tokens)
+        words = cls(written if vocabulary is None else vocabulary.intersection(written))
+        words.text, words.tokens, words.written = text, tokens, written
         return words
 
     @cached_property
@@ -270,18 +282,29 @@ class PhraseSet:
         self.pattern = _longest_first(patterns)
         by_start: dict[str, set[str]] = {}
         followers: dict[str, frozenset[str] | None] = {}
+        needed: dict[str, frozenset[str] | None] = {}
         for phrase in phrases:
             pattern = phrase_pattern(phrase)
             for word, following in _starts_and_followers(phrase).items() if pattern else ():
                 by_start.setdefault(word, set()).add(pattern)
                 known = followers.get(word, frozenset())
                 followers[word] = None if following is None or known is None else known | following
+            for word, following in _starts_and_followers(phrase, linking=False).items() if pattern else ():
+                known = needed.get(word, frozenset())
+                needed[word] = None if following is None or known is None else known | following
         self._by_start = by_start
-        # The words that may follow each start word (None: any may, or none need to).
-        self._followers = followers
+        # For each start word, the words one of which must be written after it, past any linking words
+        # ("origine" in "pas d'origine"), and the words that may follow it (linking words too); None: any
+        # may, or none need to.
+        self._after: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {
+            word: None if following is None or needed[word] is None else (needed[word], following)
+            for word, following in followers.items()
+        }
         self._compiled: dict[str, re.Pattern] = {}
         self.first_words = frozenset(by_start)
         self.model_prefixes = frozenset(word for phrase in phrases for word in model_prefixes(phrase))
+        # The most words one occurrence spans (occurrences_between() looks that far back).
+        self.most_words = max((most_words(phrase) for phrase in phrases if phrase_pattern(phrase)), default=0)
         # The lengths a maker joined to its code can be cut at ("glock19": "glock").
         self._prefix_lengths = tuple(sorted({len(prefix) for prefix in self.model_prefixes}))
 
@@ -333,12 +356,17 @@ class PhraseSet:
         found = []
         # In a long text, where every phrase that starts with a word needs a next word and none of those
         # is ever written after it ("sur place", "pas mal" for "sur ordonnance", "pas original"), the
-        # phrases are not tried at each place the word is written.
-        next_words = words.next_words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
+        # phrases are not tried at each place the word is written. Most often none of the words they need
+        # after it, linking words aside, is written anywhere in the listing ("pickup" for "pickup truck",
+        # "pas d'échange" for "pas d'origine"): one set test tells, before the words that follow this one
+        # are looked for.
+        listing = words if len(text) > LONG_TEXT and isinstance(words, ListingWords) else None
         for word in candidates:
-            if next_words is not None:
-                following = self._followers.get(word)
-                if following is not None and following.isdisjoint(next_words(word)):
+            if listing is not None:
+                after = self._after.get(word)
+                if after is not None and (
+                    after[0].isdisjoint(listing.written) or after[1].isdisjoint(listing.next_words(word))
+                ):
                     continue
             needle = f" {word} "
             pattern = self._pattern_at(word)
@@ -348,6 +376,31 @@ class PhraseSet:
                 if match:
                     found.append((match.start(), match.end(), match.group()))
                 at = text.find(needle, at + 1)
+        found.sort()
+        return found
+
+    def occurrences_between(self, text: str, words: set[str], first: int, last: int) -> list[tuple[int, int, str]]:
+        """occurrences() that start at a character position from `first` to `last`: the phrases are tried
+        only where one of their first words is written there (they may end further)."""
+        if self.pattern is None:
+            return []
+        candidates = self.first_words.intersection(words)
+        if self.model_prefixes:
+            candidates |= self._model_words(words)
+        found = []
+        for word in candidates:
+            needle = f" {word} "
+            # The needle's space is the one before `first` or later, and its word starts by `last`.
+            lowest, highest = max(first - 1, 0), last + len(needle) - 1
+            at = text.find(needle, lowest, highest)
+            if at == -1:
+                continue
+            pattern = self._pattern_at(word)
+            while at != -1:
+                match = pattern.match(text, at + 1)
+                if match:
+                    found.append((match.start(), match.end(), match.group()))
+                at = text.find(needle, at + 1, highest)
         found.sort()
         return found
 

@@ -2,8 +2,11 @@
 
 import re
 from dataclasses import dataclass
+from functools import reduce
+from itertools import repeat
+from operator import or_
 
-from .phrases import LINKING_WORDS, PhraseSet, normalise, phrase_pattern
+from .phrases import LINKING_WORDS, ListingWords, PhraseSet, normalise, phrase_pattern
 
 ALLOWED = "allowed"
 REVIEW = "review"
@@ -208,6 +211,28 @@ class Qualifiers:
             found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
         return found
 
+    def occurrences_near(
+        self, text: str, words: set[str], start: int, end: int, memo: dict
+    ) -> list[tuple[int, int, str]]:
+        """occurrences() that may qualify the term at [start, end) (cancelling()), looked for only around
+        it: in a long description, "pas d'échange" ten times over is not matched ten times for each
+        listing. Those that may qualify it end less than GAP_SPACES + 1 spaces before it, or start
+        less than that after it, or cover it: each starts after the (GAP_SPACES + most words)-th space
+        before the term. `memo`, the listing's: a "not:" phrase is looked for once, everywhere."""
+        first = start
+        for _ in range(GAP_SPACES + self.phrases.most_words):
+            first = text.rfind(" ", 0, first)
+            if first == -1:
+                break
+        last = _space_after(text, end, GAP_SPACES + 1)
+        found = self.phrases.occurrences_between(text, words, first + 1, last)
+        if found and self.not_qualifying.found_in(words):
+            if "not_qualifying" not in memo:
+                memo["not_qualifying"] = self.not_qualifying.occurrences(text, words)
+            hidden = memo["not_qualifying"]
+            found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+        return found
+
     def found_in(self, words: set[str]) -> bool:
         return self.phrases.found_in(words)
 
@@ -221,6 +246,14 @@ class Qualifiers:
         ("faux ivory", "ivory colour") say when it is not the material."""
         if self.materials and self.names_a_material(text[start:end]):
             return ""
+        if len(found) > _MANY_QUALIFIERS:
+            found = _nearby(text, found, start, end)
+        return self._first_cancelling(text, found, start, end, strict=strict)
+
+    def _first_cancelling(
+        self, text: str, found: list[tuple[int, int, str]], start: int, end: int, *, strict: bool = False
+    ) -> str:
+        """cancelling() trying each qualifier found, however far from the term: the plain way."""
         gap = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP
         gap_after = _QUALIFIER_GAP_STRICT if strict else _QUALIFIER_GAP_AFTER
         # "for" says a part even next to a vehicle, its make between: "Tires for Ford F-150".
@@ -255,6 +288,36 @@ class Qualifiers:
         return phrase
 
 
+# The most spaces the gap patterns above span (a space, two linking words, one other word, two linking
+# words): a qualifier further from a term than that cannot qualify it.
+GAP_SPACES = 6
+# Beyond this many qualifiers in a listing ("pas d'échange, pas de livraison..." in a long description),
+# those too far from a term are set aside before the gap patterns are tried on each.
+_MANY_QUALIFIERS = 4
+
+
+def _nearby(text: str, found: list[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
+    """The qualifiers that end less than GAP_SPACES + 1 spaces before the term at [start, end) and start
+    less than GAP_SPACES + 1 spaces after it (those that cover it among them), in the same order."""
+    before = start
+    for _ in range(GAP_SPACES + 1):
+        before = text.rfind(" ", 0, before)
+        if before == -1:
+            break
+    after = _space_after(text, end, GAP_SPACES + 1)
+    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
+
+
+def _space_after(text: str, end: int, count: int) -> int:
+    """Where the `count`-th space from `end` on stands (the text's length when there are fewer)."""
+    after = end - 1
+    for _ in range(count):
+        after = text.find(" ", after + 1)
+        if after == -1:
+            return len(text)
+    return after
+
+
 def compile_qualifiers(text: str) -> Qualifiers:
     return Qualifiers(_lines(text))
 
@@ -265,6 +328,10 @@ class CompiledRules(tuple):
     "pickup" outside "pickup truck"...) are set aside once, not looked up again by each rule."""
 
     vocabulary: frozenset[str] | None = None
+    # For each word a rule's term can begin with, and each way a maker joined to its model code can begin
+    # ("glock" in "glock19"), the rules that have such a term: one bit per rule, in order.
+    _term_starts: dict[str, int] = {}
+    _term_makers: dict[str, int] = {}
 
     @classmethod
     def of(cls, rules: "list[CompiledRule]") -> "CompiledRules":
@@ -274,7 +341,23 @@ class CompiledRules(tuple):
         if qualifiers is not None:
             phrase_sets += qualifiers.phrase_sets
         compiled.vocabulary = frozenset().union(*(phrases.first_words for phrases in phrase_sets))
+        compiled._term_starts, compiled._term_makers = {}, {}
+        for position, rule in enumerate(rules):
+            for index, words in (
+                (compiled._term_starts, rule.terms.first_words),
+                (compiled._term_makers, rule.terms.model_prefixes),
+            ):
+                for word in words:
+                    index[word] = index.get(word, 0) | 1 << position
         return compiled
+
+    def terms_found_in(self, words: ListingWords) -> int:
+        """Which rules' terms may be in a listing, one bit per rule (rule.terms.found_in() for all the rules
+        at once): where one can begin at one of its words, or at a maker joined to its model code."""
+        found = reduce(or_, map(self._term_starts.get, words, repeat(0)), 0)
+        if self._term_makers and words.coded:
+            found = reduce(or_, map(self._term_makers.get, words.code_prefixes, repeat(0)), found)
+        return found
 
 
 def compile_rules(rules, *, general_exceptions: str = "") -> CompiledRules:

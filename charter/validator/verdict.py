@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .folding import HAS_DIGIT, SMALL_WORDS, normalise, normalised_words
-from .phrases import ListingWords, PhraseSet
+from .phrases import LONG_TEXT, ListingWords, PhraseSet
 from .rules import (
     ALLOWED,
     BAY,
@@ -33,6 +33,7 @@ from .rules import (
     SEVERITY,
     VEHICLE_CATEGORY,
     CompiledRule,
+    CompiledRules,
     Qualifiers,
 )
 
@@ -153,18 +154,29 @@ def _qualifier_is_the_thing(terms: PhraseSet, qualifier: str, term: str) -> bool
     return False
 
 
+def _qualifiers_near(qualifiers: Qualifiers, text: str, words: set, start: int, end: int, memo: dict) -> list:
+    """The general exceptions that may qualify the term at [start, end): in a long listing, those around
+    it (Qualifiers.occurrences_near); otherwise all of them, found once per listing for every rule."""
+    if len(text) > LONG_TEXT and isinstance(words, ListingWords):
+        return qualifiers.occurrences_near(text, words, start, end, memo)
+    if "qualifiers" not in memo:
+        memo["qualifiers"] = qualifiers.occurrences(text, words)
+    return memo["qualifiers"]
+
+
 def _live_term(rule: CompiledRule, text: str, words: set, memo: dict, steps: list | None) -> tuple[str, int] | None:
     """The first occurrence of one of the rule's terms that no exception cancels (with where it starts), or None."""
     cancelling = rule.cancelling.occurrences(text, words)
     context = rule.context.occurrences(text, words)
     qualifiers = rule.qualifiers
-    if qualifiers is not None and "qualifiers" not in memo:
-        # The same for every rule of the version: found once per listing.
-        memo["qualifiers"] = qualifiers.occurrences(text, words)
     for start, end, term in rule.terms.occurrences(text, words):
         cancelled_by = next((phrase for a, b, phrase in cancelling if a <= start and end <= b), "")
-        if not cancelled_by and qualifiers is not None and memo["qualifiers"]:
-            cancelled_by = qualifiers.cancelling(text, memo["qualifiers"], start, end, strict=rule.space_kind == BAY)
+        if (
+            not cancelled_by
+            and qualifiers is not None
+            and (near := _qualifiers_near(qualifiers, text, words, start, end, memo))
+        ):
+            cancelled_by = qualifiers.cancelling(text, near, start, end, strict=rule.space_kind == BAY)
             if cancelled_by and _qualifier_is_the_thing(rule.terms, cancelled_by, term):
                 cancelled_by = ""
         if not cancelled_by and context:
@@ -335,18 +347,20 @@ def check_item(rules, *, title: str, description: str = "", explain: bool = Fals
     # What starts at or after this is the description.
     title_end = len(" ".join(title_words)) + 1
     words = ListingWords.of(text, getattr(rules, "vocabulary", None), tokens)
+    # Which rules' terms may be there, found once for all the rules (each rule's terms.found_in() otherwise).
+    terms_found = rules.terms_found_in(words) if isinstance(rules, CompiledRules) else None
     memo: dict = {}
     steps: list | None = [] if explain else None
     best: tuple[CompiledRule, str, str] | None = None
     bay = False
-    for rule in rules:
+    for position, rule in enumerate(rules):
         if (
             best is not None
             and SEVERITY[rule.verdict] <= SEVERITY[best[2]]
             and not (explain or (rule.space_kind == BAY and not bay))
         ):
             continue  # cannot change the outcome
-        if not rule.terms.found_in(words):
+        if not (rule.terms.found_in(words) if terms_found is None else terms_found >> position & 1):
             continue
         found = _live_term(rule, text, words, memo, steps)
         if found is None:

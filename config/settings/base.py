@@ -144,6 +144,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # other writer instead of failing with "database is locked", and take the write
     # lock at BEGIN so that a transaction never has to upgrade a read lock.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The statements the slot engine and the booking prepare once per connection
+    # (bookings.slots.sql.execute) run a generic plan from the first execution. Left to
+    # choose, PostgreSQL kept re-planning them on every call (its generic plan looked
+    # dearer on paper): 4 to 6 ms of planning inside the station's lock for a check that
+    # runs in 2. Only explicitly prepared statements have plans cached; the ORM's do not.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

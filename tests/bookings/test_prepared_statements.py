@@ -47,3 +47,11 @@ def test_a_new_connection_prepares_again():
     with CaptureQueriesContext(connection) as after:
         assert _run("sx_test_reconnect", {"a": 2, "b": 2}) == [(4, 2)]
     assert after.captured_queries[0]["sql"].startswith("PREPARE sx_test_reconnect_")
+
+
+@pytest.mark.django_db
+def test_prepared_statements_run_their_generic_plan():
+    """Left to choose, PostgreSQL planned the one-slot check again on every call (config/settings/base.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
