@@ -87,6 +87,14 @@ def phrase_sets(rules):
         yield from (rule.terms, rule.cancelling, rule.context)
 
 
+def _listing_words(listing: dict, rules, *, padded: bool):
+    """The listing's folded text and words as the matcher reads them, its description padded or not."""
+    description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
+    tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
+    text = f" {' '.join(tokens)} "
+    return text, ListingWords.of(text, rules.vocabulary, tokens)
+
+
 @pytest.mark.parametrize("padded", [False, True], ids=["as written", "long description"])
 def test_occurrences_in_a_listing_are_those_of_the_plain_search(rules, padded):
     """A listing's words reduced to the vocabulary, and phrases skipped where no next word fits (none
@@ -129,10 +137,7 @@ def test_qualifiers_too_far_from_a_term_are_set_aside_as_the_gap_patterns_would(
     qualifiers = rules[0].qualifiers
     compared = cancelled = 0
     for listing in ALL_LISTINGS:
-        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
-        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
-        text = f" {' '.join(tokens)} "
-        words = ListingWords.of(text, rules.vocabulary, tokens)
+        text, words = _listing_words(listing, rules, padded=padded)
         found = qualifiers.occurrences(text, words)
         if not found:
             continue
@@ -157,10 +162,7 @@ def test_qualifiers_looked_for_around_a_term_qualify_it_as_those_of_the_whole_li
     qualifiers = rules[0].qualifiers
     compared = cancelled = 0
     for listing in ALL_LISTINGS:
-        description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
-        tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
-        text = f" {' '.join(tokens)} "
-        words = ListingWords.of(text, rules.vocabulary, tokens)
+        text, words = _listing_words(listing, rules, padded=padded)
         everywhere = qualifiers.occurrences(text, words)
         memo: dict = {}
         for rule in rules:
@@ -224,8 +226,7 @@ def test_the_rules_whose_terms_may_be_in_a_listing_are_found_at_once_as_one_by_o
     for listing in ALL_LISTINGS:
         description = listing.get("description", "") + (" " + PADDING * 8 if padded else "")
         tokens = [*normalised_words(listing["title"]), "plus", *normalised_words(description)]
-        text = f" {' '.join(tokens)} "
-        words = ListingWords.of(text, rules.vocabulary, tokens)
+        words = ListingWords.of(f" {' '.join(tokens)} ", rules.vocabulary, tokens)
         at_once = rules.terms_found_in(words)
         one_by_one = [rule.terms.found_in(set(tokens)) for rule in rules]
         assert [bool(at_once >> position & 1) for position in range(len(rules))] == one_by_one, listing["title"]
