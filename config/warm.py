@@ -3,11 +3,11 @@
 The charter's published rules take about a second of CPU to compile (charter.selectors
 keeps them per process); the URL configuration imports every view, the admin and the
 partner API's schema on its first use; Celery finalises its app and picks its transport
-on the first task sent. Left to
-the first requests, a new gunicorn worker compiled them inside a buyer's request, once
-per thread that got there first (the threads do not wait for each other), holding the
-interpreter lock meanwhile: a booking of another thread of that worker, holding its
-station's lock, waited too, and so did every booking queued behind it at that station.
+on the first task sent. Left to the first requests, a new gunicorn worker did that work
+inside a buyer's request, once per thread that got there first (the threads do not wait
+for each other), holding the interpreter lock meanwhile: a booking of another thread of
+that worker, holding its station's lock, waited too, and so did every booking queued
+behind it at that station.
 Measured under the HTTP benchmark's load: a worker's first seconds cost its station a
 few seconds of bookings (docs/benchmarks.md, "What bounds the figures").
 """

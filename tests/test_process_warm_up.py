@@ -1,4 +1,5 @@
-"""A web process compiles the current charter's rules before serving (config.warm, called by config.wsgi)."""
+"""A web process loads its URLs and compiles the current charter's rules before serving (config.warm, called by
+config.wsgi)."""
 
 import pytest
 from django.conf.urls.i18n import is_language_prefix_patterns_used
@@ -32,7 +33,7 @@ def test_without_a_published_charter_the_warm_up_does_nothing(no_compiled_rules)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_warm_up_loads_the_urls_before_the_first_request(settings):
+def test_the_warm_up_loads_the_urls_before_the_first_request():
     clear_url_caches()
     is_language_prefix_patterns_used.cache_clear()
     assert "url_patterns" not in vars(get_resolver())

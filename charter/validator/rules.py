@@ -207,8 +207,7 @@ class Qualifiers:
     def occurrences(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
         found = self.phrases.occurrences(text, words)
         if found and self.not_qualifying.found_in(words):
-            hidden = self.not_qualifying.occurrences(text, words)
-            found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+            found = _outside(found, self.not_qualifying.occurrences(text, words))
         return found
 
     def occurrences_near(
@@ -219,18 +218,13 @@ class Qualifiers:
         listing. Those that may qualify it end less than GAP_SPACES + 1 spaces before it, or start
         less than that after it, or cover it: each starts after the (GAP_SPACES + most words)-th space
         before the term. `memo`, the listing's: a "not:" phrase is looked for once, everywhere."""
-        first = start
-        for _ in range(GAP_SPACES + self.phrases.most_words):
-            first = text.rfind(" ", 0, first)
-            if first == -1:
-                break
+        first = _space_before(text, start, GAP_SPACES + self.phrases.most_words)
         last = _space_after(text, end, GAP_SPACES + 1)
         found = self.phrases.occurrences_between(text, words, first + 1, last)
         if found and self.not_qualifying.found_in(words):
             if "not_qualifying" not in memo:
                 memo["not_qualifying"] = self.not_qualifying.occurrences(text, words)
-            hidden = memo["not_qualifying"]
-            found = [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+            found = _outside(found, memo["not_qualifying"])
         return found
 
     def found_in(self, words: set[str]) -> bool:
@@ -299,13 +293,24 @@ _MANY_QUALIFIERS = 4
 def _nearby(text: str, found: list[tuple[int, int, str]], start: int, end: int) -> list[tuple[int, int, str]]:
     """The qualifiers that end less than GAP_SPACES + 1 spaces before the term at [start, end) and start
     less than GAP_SPACES + 1 spaces after it (those that cover it among them), in the same order."""
+    before = _space_before(text, start, GAP_SPACES + 1)
+    after = _space_after(text, end, GAP_SPACES + 1)
+    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
+
+
+def _outside(found: list[tuple[int, int, str]], hidden: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The qualifiers found that no "not:" phrase covers ("seats 8" after a car is not a seat)."""
+    return [(a, b, m) for a, b, m in found if not any(x <= a and b <= y for x, y, _n in hidden)]
+
+
+def _space_before(text: str, start: int, count: int) -> int:
+    """Where the `count`-th space before `start` stands (-1 when there are fewer)."""
     before = start
-    for _ in range(GAP_SPACES + 1):
+    for _ in range(count):
         before = text.rfind(" ", 0, before)
         if before == -1:
             break
-    after = _space_after(text, end, GAP_SPACES + 1)
-    return [occurrence for occurrence in found if before < occurrence[1] and occurrence[0] <= after]
+    return before
 
 
 def _space_after(text: str, end: int, count: int) -> int:
